@@ -1,0 +1,79 @@
+package org.reportorchestrator.spi;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+
+/**
+ * Persists jobs and their lifecycle. Implementations must be thread-safe, and every conditional
+ * write must be atomic against other nodes using the same store: two callers can never both win
+ * one transition. A store throws {@link org.reportorchestrator.StorageException} (with the cause)
+ * when it cannot do what was asked; a condition that does not hold is not an error but a result.
+ */
+public interface JobRepository {
+
+  /**
+   * Inserts jobs in one unit: either every new job is stored or none is. A job whose idempotency
+   * key is already stored (or appears earlier in the same list) is not inserted; its result names
+   * the job that holds the key.
+   *
+   * @return one result per job, in the order given
+   */
+  List<InsertResult> insert(List<NewJob> jobs);
+
+  /** Claims due jobs atomically as {@link ClaimRequest} describes; fewer or none if few are due. */
+  List<StoredJob> claim(ClaimRequest request);
+
+  /**
+   * Applies fenced transitions out of {@code RUNNING}; a store may group them into few statements.
+   * A transition whose condition fails (the job moved on, or another claim holds it) changes
+   * nothing.
+   *
+   * @return the ids of the jobs whose transition was applied
+   */
+  Set<JobId> apply(List<Transition> transitions);
+
+  /** Extends leases as {@link LeaseExtension} describes. */
+  HeartbeatResult extendLeases(LeaseExtension extension);
+
+  /** Writes progress; {@code false} if the job is no longer running under that lease. */
+  boolean updateProgress(ProgressUpdate update);
+
+  /**
+   * Moves a job from {@code REQUESTED} to {@code CANCELLED} ({@code finishedAt = updatedAt =
+   * now}) if it is still {@code REQUESTED}.
+   *
+   * @return {@code true} if this call cancelled it
+   */
+  boolean cancelQueued(JobId id, Instant now);
+
+  /**
+   * Flags a {@code RUNNING} job for cancellation, for its owner to see at the next heartbeat.
+   *
+   * @return {@code true} if the job was {@code RUNNING} and is now flagged
+   */
+  boolean requestCancellation(JobId id, Instant now);
+
+  /** Jobs that are {@code RUNNING} with {@code leaseExpiresAt < now}, oldest lease first. */
+  List<StoredJob> findExpiredLeases(Instant now, int limit);
+
+  Optional<StoredJob> find(JobId id);
+
+  /** Jobs matching the query, ordered by {@code createdAt}, then id. */
+  List<StoredJob> query(JobQuery query);
+
+  /** The content of a {@code COMPLETED} job's result; the caller closes the stream. */
+  Optional<InputStream> openResult(JobId id);
+
+  /**
+   * Deletes up to {@code limit} terminal jobs (and their results) with {@code finishedAt <
+   * finishedBefore}.
+   *
+   * @return how many were deleted; core calls again while this equals {@code limit}
+   */
+  int purgeFinished(Instant finishedBefore, int limit);
+}
