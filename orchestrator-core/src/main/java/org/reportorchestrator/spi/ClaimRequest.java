@@ -2,23 +2,31 @@ package org.reportorchestrator.spi;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * Asks to claim due jobs: those {@code REQUESTED} with {@code runAt <= now}, highest priority
+ * Asks to claim due jobs: those {@code REQUESTED} with {@code runAt <= now} and a report type in
+ * {@code reportTypes} (the types this node can run), highest priority
  * first, then earliest {@code runAt}, then earliest {@code createdAt}. Each claimed job becomes
  * {@code RUNNING} with {@code attempt + 1}, owner {@code nodeId}, {@code startedAt = now}, lease
  * until {@code leaseExpiresAt}, a fencing token above every earlier one of that job, cleared
  * progress and a cleared cancellation flag.
  *
  * @param nodeId the claiming node
+ * @param reportTypes the report types to claim; never empty
  * @param limit the most jobs to claim, at least 1
  * @param now the current time
  * @param leaseExpiresAt when the new leases run out
  */
-public record ClaimRequest(String nodeId, int limit, Instant now, Instant leaseExpiresAt) {
+public record ClaimRequest(
+    String nodeId, Set<String> reportTypes, int limit, Instant now, Instant leaseExpiresAt) {
 
   public ClaimRequest {
     Objects.requireNonNull(nodeId, "nodeId");
+    reportTypes = Set.copyOf(reportTypes);
+    if (reportTypes.isEmpty()) {
+      throw new IllegalArgumentException("reportTypes must not be empty");
+    }
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(leaseExpiresAt, "leaseExpiresAt");
     if (limit < 1) {

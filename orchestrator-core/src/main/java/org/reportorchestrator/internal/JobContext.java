@@ -1,0 +1,157 @@
+package org.reportorchestrator.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.Progress;
+import org.reportorchestrator.ReportCancelledException;
+import org.reportorchestrator.ReportContext;
+import org.reportorchestrator.ReportParameterException;
+import org.reportorchestrator.StorageException;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.ProgressUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link ReportContext} of one {@link Execution}. */
+final class JobContext implements ReportContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+
+  private final Execution execution;
+  private final JobRepository repository;
+  private final Clock clock;
+  private @Nullable Progress lastWritten;
+
+  JobContext(Execution execution, JobRepository repository, Clock clock) {
+    this.execution = execution;
+    this.repository = repository;
+    this.clock = clock;
+  }
+
+  @Override
+  public JobId jobId() {
+    return execution.jobId();
+  }
+
+  @Override
+  public String reportType() {
+    return execution.job().reportType();
+  }
+
+  @Override
+  public int attempt() {
+    return execution.job().attempt();
+  }
+
+  @Override
+  public int maxAttempts() {
+    return execution.job().maxAttempts();
+  }
+
+  @Override
+  public Map<String, String> parameters() {
+    return execution.job().parameters();
+  }
+
+  @Override
+  public String parameter(String name) {
+    String value = parameters().get(name);
+    if (value == null) {
+      throw new ReportParameterException(
+          name, "is required by report type '" + reportType() + "' but was not given");
+    }
+    return value;
+  }
+
+  @Override
+  public Optional<String> optionalParameter(String name) {
+    return Optional.ofNullable(parameters().get(name));
+  }
+
+  @Override
+  public int intParameter(String name) {
+    String value = parameter(name);
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ReportParameterException(name, "must be a whole number (int) but was '" + value + "'");
+    }
+  }
+
+  @Override
+  public long longParameter(String name) {
+    String value = parameter(name);
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ReportParameterException(name, "must be a whole number (long) but was '" + value + "'");
+    }
+  }
+
+  @Override
+  public boolean booleanParameter(String name) {
+    String value = parameter(name).trim().toLowerCase(Locale.ROOT);
+    if (value.equals("true")) {
+      return true;
+    }
+    if (value.equals("false")) {
+      return false;
+    }
+    throw new ReportParameterException(name, "must be true or false but was '" + parameter(name) + "'");
+  }
+
+  @Override
+  public LocalDate dateParameter(String name) {
+    String value = parameter(name);
+    try {
+      return LocalDate.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new ReportParameterException(
+          name, "must be an ISO-8601 date such as 2026-01-31 but was '" + value + "'");
+    }
+  }
+
+  @Override
+  public synchronized void progress(int percent, @Nullable String message) {
+    Progress progress = new Progress(percent, message);
+    if (progress.equals(lastWritten) || execution.isSettled()) {
+      return;
+    }
+    try {
+      boolean stillOwned =
+          repository.updateProgress(new ProgressUpdate(execution.lease(), progress, clock.instant()));
+      lastWritten = progress;
+      if (!stillOwned) {
+        LOG.warn("job {} is no longer owned by this node; telling its task to stop", jobId());
+        execution.abandon();
+      }
+    } catch (StorageException e) {
+      // Progress is advisory: the attempt goes on, and the heartbeat decides whether we still own it.
+      LOG.warn("could not record progress of job {}: {}", jobId(), e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean isCancellationRequested() {
+    return execution.isCancellationRequested();
+  }
+
+  @Override
+  public void throwIfCancellationRequested() {
+    if (execution.isCancellationRequested()) {
+      throw new ReportCancelledException("job " + jobId() + " was cancelled");
+    }
+  }
+
+  @Override
+  public Instant deadline() {
+    return execution.deadline();
+  }
+}

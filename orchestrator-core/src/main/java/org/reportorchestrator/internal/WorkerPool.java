@@ -1,0 +1,186 @@
+package org.reportorchestrator.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.ReportTimeoutException;
+import org.reportorchestrator.spi.StoredJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A fixed number of worker threads that run claimed jobs. A slot is taken from the moment a job is
+ * handed over until its thread is free again, so the scheduler never claims more than can start.
+ * Every {@link Throwable} a task throws, {@link Error}s included, ends its attempt and nothing else.
+ */
+final class WorkerPool {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+
+  private final Settings settings;
+  private final AttemptRecorder recorder;
+  private final ExecutorService executor;
+  private final AtomicInteger busy = new AtomicInteger();
+  private final Map<JobId, Execution> executions = new ConcurrentHashMap<>();
+  private final Runnable onSlotFreed;
+
+  WorkerPool(Settings settings, AttemptRecorder recorder, ThreadFactory threads, Runnable onSlotFreed) {
+    this.settings = settings;
+    this.recorder = recorder;
+    this.onSlotFreed = onSlotFreed;
+    this.executor =
+        new ThreadPoolExecutor(
+            settings.workerCount(),
+            settings.workerCount(),
+            0L,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            threads);
+  }
+
+  int freeSlots() {
+    return settings.workerCount() - busy.get();
+  }
+
+  void run(StoredJob job) {
+    Settings.Registration registration = settings.tasks().get(job.reportType());
+    Instant startedAt = job.startedAt() == null ? settings.clock().instant() : job.startedAt();
+    Execution execution = new Execution(job, startedAt.plus(job.timeout()));
+    busy.incrementAndGet();
+    executions.put(job.id(), execution);
+    try {
+      executor.execute(() -> runAttempt(execution, registration));
+    } catch (RuntimeException rejected) {
+      executions.remove(job.id());
+      busy.decrementAndGet();
+      if (execution.settle()) {
+        recorder.released(execution);
+      }
+      throw rejected;
+    }
+  }
+
+  /** Attempts that are still in progress and not yet settled: the ones whose leases we renew. */
+  List<Execution> activeExecutions() {
+    List<Execution> active = new ArrayList<>();
+    for (Execution execution : executions.values()) {
+      if (!execution.isSettled()) {
+        active.add(execution);
+      }
+    }
+    return active;
+  }
+
+  @Nullable Execution execution(JobId id) {
+    return executions.get(id);
+  }
+
+  /** Ends attempts that ran past their deadline: interrupts them and records a timeout failure. */
+  void enforceDeadlines(Instant now) {
+    for (Execution execution : activeExecutions()) {
+      if (!now.isBefore(execution.deadline()) && execution.settle()) {
+        LOG.warn("job {} ran past its timeout of {}; interrupting it", execution.jobId(), execution.job().timeout());
+        execution.interrupt();
+        recorder.failed(execution, new ReportTimeoutException(execution.job().timeout()));
+      }
+    }
+  }
+
+  /**
+   * Stops taking work, lets running attempts finish within {@code grace}, then releases the rest
+   * back to {@code REQUESTED} and interrupts them.
+   */
+  void shutdown(Duration grace) throws InterruptedException {
+    executor.shutdown();
+    boolean finished = executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (!finished) {
+      List<CompletableFuture<Void>> releases = new ArrayList<>();
+      for (Execution execution : activeExecutions()) {
+        if (execution.settle()) {
+          LOG.info("releasing job {} unfinished at shutdown", execution.jobId());
+          releases.add(recorder.released(execution));
+        }
+      }
+      executor.shutdownNow();
+      CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+          .orTimeout(30, TimeUnit.SECONDS)
+          .exceptionally(e -> null)
+          .join();
+      if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+        LOG.warn("{} worker threads ignored their interrupt; their outcomes will be discarded", busy.get());
+      }
+    }
+  }
+
+  private void runAttempt(Execution execution, Settings.@Nullable Registration registration) {
+    StoredJob job = execution.job();
+    try {
+      if (execution.isSettled()) {
+        return;
+      }
+      if (registration == null) {
+        // Claims name this node's types, so only a store that ignores the filter gets here.
+        if (execution.settle()) {
+          recorder.released(execution).join();
+        }
+        return;
+      }
+      Outcome outcome = invoke(execution, registration);
+      if (execution.settle()) {
+        CompletableFuture<Void> recorded =
+            outcome.failure == null
+                ? recorder.succeeded(execution, outcome.result)
+                : recorder.failed(execution, outcome.failure);
+        recorded.join();
+      } else {
+        LOG.debug("job {} finished after its attempt was already settled; outcome discarded", job.id());
+      }
+    } catch (Throwable unexpected) {
+      LOG.error("unexpected failure while finishing job {}", job.id(), unexpected);
+    } finally {
+      executions.remove(job.id(), execution);
+      busy.decrementAndGet();
+      onSlotFreed.run();
+    }
+  }
+
+  private record Outcome(@Nullable ReportResult result, @Nullable Throwable failure) {}
+
+  private Outcome invoke(Execution execution, Settings.Registration registration) {
+    StoredJob job = execution.job();
+    JobContext context = new JobContext(execution, settings.repository(), settings.clock());
+    execution.bindThread(Thread.currentThread());
+    MDC.put("jobId", job.id().toString());
+    MDC.put("reportType", job.reportType());
+    try {
+      return new Outcome(registration.task().run(context), null);
+    } catch (Throwable failure) {
+      return new Outcome(null, failure);
+    } finally {
+      execution.bindThread(null);
+      // An interrupt meant for this attempt must not leak into the next one.
+      Thread.interrupted();
+      MDC.remove("jobId");
+      MDC.remove("reportType");
+    }
+  }
+
+  Collection<Execution> allExecutions() {
+    return executions.values();
+  }
+}
