@@ -36,14 +36,18 @@ final class TransitionWriter {
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean stopping;
+  private boolean started;
 
   TransitionWriter(JobRepository repository, ThreadFactory threads) {
     this.repository = repository;
     this.thread = threads.newThread(this::run);
   }
 
-  void start() {
-    thread.start();
+  synchronized void start() {
+    if (!started) {
+      started = true;
+      thread.start();
+    }
   }
 
   /**

@@ -75,6 +75,19 @@ final class WorkerPool {
     }
   }
 
+  /**
+   * Runs a claimed job in the calling thread, for {@code runDueJobs()} in tests: same outcome
+   * rules, no timeout enforcement.
+   */
+  void runInline(StoredJob job) {
+    Settings.Registration registration = settings.tasks().get(job.reportType());
+    Instant startedAt = job.startedAt() == null ? settings.clock().instant() : job.startedAt();
+    Execution execution = new Execution(job, startedAt.plus(job.timeout()));
+    busy.incrementAndGet();
+    executions.put(job.id(), execution);
+    runAttempt(execution, registration);
+  }
+
   /** Attempts that are still in progress and not yet settled: the ones whose leases we renew. */
   List<Execution> activeExecutions() {
     List<Execution> active = new ArrayList<>();

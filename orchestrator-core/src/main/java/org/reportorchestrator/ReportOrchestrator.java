@@ -1,0 +1,364 @@
+package org.reportorchestrator;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.internal.Engine;
+import org.reportorchestrator.internal.Settings;
+import org.reportorchestrator.spi.JobRepository;
+
+/**
+ * The entry point: submits report jobs, reads and cancels them, and (once {@link #start()}ed) runs
+ * them on a pool of worker threads. Thread-safe.
+ *
+ * <pre>{@code
+ * ReportOrchestrator orchestrator = ReportOrchestrator.builder()
+ *     .repository(repository)
+ *     .register("sales-summary", new SalesSummaryTask())
+ *     .build();
+ * orchestrator.start();
+ * JobId id = orchestrator.submit(ReportRequest.of("sales-summary", Map.of("month", "2026-10")));
+ * JobSnapshot done = orchestrator.awaitCompletion(id, Duration.ofMinutes(1));
+ * }</pre>
+ *
+ * <p>An orchestrator that is never started is a client only: it submits, reads and cancels, and
+ * runs no threads for that; another node runs the jobs. Execution is at-least-once (a crash or a
+ * lost lease reruns an attempt); each transition is written exactly once.
+ */
+public final class ReportOrchestrator implements AutoCloseable {
+
+  private final Engine engine;
+
+  private ReportOrchestrator(Settings settings) {
+    this.engine = new Engine(settings);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the scheduler, the worker pool and the heartbeats.
+   *
+   * @throws IllegalStateException if already started or closed
+   */
+  public void start() {
+    engine.start();
+  }
+
+  /**
+   * Stores a job and returns its id; once this returns the job is durable (as durable as the
+   * store). With an idempotency key that is already stored, returns the earlier job's id.
+   *
+   * @throws UnknownReportTypeException if no task is registered for the request's type
+   * @throws StorageException if the store could not take the job; nothing was stored
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public JobId submit(ReportRequest request) {
+    Objects.requireNonNull(request, "request");
+    return engine.submit(request);
+  }
+
+  /**
+   * Stores several jobs in one write: all or none. Every request is checked before any is stored.
+   *
+   * @return the ids in the order of the requests
+   * @throws IllegalArgumentException if there are more than {@value #MAX_BATCH} requests
+   */
+  public List<JobId> submitAll(List<ReportRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
+    if (requests.size() > MAX_BATCH) {
+      throw new IllegalArgumentException(
+          "submitAll takes at most " + MAX_BATCH + " requests at once, got " + requests.size());
+    }
+    return engine.submitAll(requests);
+  }
+
+  /** The most requests one {@link #submitAll} call takes. */
+  public static final int MAX_BATCH = 10_000;
+
+  /**
+   * Runs every job that is due now, one after another in the calling thread, until none is left.
+   * Meant for tests of your own tasks: with a settable clock (see {@code
+   * org.reportorchestrator.testing.SettableClock}) they advance time and run what became due, and
+   * never sleep. Timeouts are not enforced here.
+   *
+   * @return how many attempts ran
+   * @throws IllegalStateException if the orchestrator was started or closed
+   */
+  public int runDueJobs() {
+    return engine.runDueJobs();
+  }
+
+  /** The job as stored now; empty if there is no such job (or it was purged). */
+  public Optional<JobSnapshot> find(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return engine.find(id);
+  }
+
+  /**
+   * The job as stored now.
+   *
+   * @throws JobNotFoundException if there is no such job
+   */
+  public JobSnapshot get(JobId id) {
+    return find(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /** A page of jobs, oldest first. */
+  public List<JobSnapshot> query(JobQuery query) {
+    Objects.requireNonNull(query, "query");
+    return engine.query(query);
+  }
+
+  /** The content of a completed job's result; empty if the job has none. The caller closes it. */
+  public Optional<InputStream> openResult(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return engine.openResult(id);
+  }
+
+  /**
+   * Completes with the job's final snapshot once it is {@code COMPLETED}, {@code FAILED} or {@code
+   * CANCELLED}, whichever node ran it; exceptionally with {@link JobNotFoundException} for an
+   * unknown job. Cancelling the returned future stops only this wait.
+   */
+  public CompletableFuture<JobSnapshot> whenFinished(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return engine.whenFinished(id);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the job to finish.
+   *
+   * @return the final snapshot
+   * @throws JobWaitTimeoutException if the job did not finish in time; the job goes on
+   * @throws JobNotFoundException if there is no such job
+   * @throws InterruptedException if the waiting thread was interrupted
+   */
+  public JobSnapshot awaitCompletion(JobId id, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    try {
+      return whenFinished(id).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new JobWaitTimeoutException(id, timeout, engine.find(id).map(JobSnapshot::state).orElse(null));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("waiting for job " + id + " failed", cause);
+    }
+  }
+
+  /**
+   * Cancels a job: at once if it has not started, otherwise by telling its task (see {@link
+   * CancelOutcome#CANCELLATION_REQUESTED}).
+   *
+   * @throws JobNotFoundException if there is no such job
+   */
+  public CancelOutcome cancel(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return engine.cancel(id);
+  }
+
+  /**
+   * Deletes finished jobs (and their results) that finished more than {@code age} ago, in bounded
+   * batches.
+   *
+   * @return how many jobs were deleted
+   */
+  public int purgeFinishedOlderThan(Duration age) {
+    if (age == null || age.isNegative()) {
+      throw new IllegalArgumentException("age must be zero or positive: " + age);
+    }
+    return engine.purgeFinishedBefore(engine.now().minus(age));
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish within the shutdown grace period, then interrupts
+   * them and puts them back to {@code REQUESTED} without charging the attempt. Idempotent; does
+   * not close the repository.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /**
+   * Configures a {@link ReportOrchestrator}. Every setter checks its argument at once and names it
+   * in the error. Not thread-safe.
+   */
+  public static final class Builder {
+
+    private @Nullable JobRepository repository;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable String nodeId;
+    private int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private Duration leaseDuration = Duration.ofSeconds(60);
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Duration defaultTimeout = Duration.ofMinutes(30);
+    private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+    private final Map<String, Settings.Registration> tasks = new LinkedHashMap<>();
+    private final List<JobListener> listeners = new ArrayList<>();
+    private @Nullable ThreadFactory threadFactory;
+
+    private Builder() {}
+
+    /** Where jobs are stored. Required. The orchestrator never closes it. */
+    public Builder repository(JobRepository repository) {
+      this.repository = requireSetting("repository", repository);
+      return this;
+    }
+
+    /** The clock for every timestamp, due time, lease and deadline. Defaults to UTC system time. */
+    public Builder clock(Clock clock) {
+      this.clock = requireSetting("clock", clock);
+      return this;
+    }
+
+    /** This node's name in the store, unique among nodes. Defaults to a generated one. */
+    public Builder nodeId(String nodeId) {
+      requireSetting("nodeId", nodeId);
+      if (nodeId.isBlank() || nodeId.length() > 100) {
+        throw new IllegalArgumentException("nodeId must be 1 to 100 non-blank characters: '" + nodeId + "'");
+      }
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /** How many jobs this node runs at once, 1 to 1000. Defaults to the number of processors. */
+    public Builder workerCount(int count) {
+      if (count < 1 || count > 1000) {
+        throw new IllegalArgumentException("workerCount must be between 1 and 1000: " + count);
+      }
+      this.workerCount = count;
+      return this;
+    }
+
+    /** How often to look for due jobs when idle, 10 ms to 1 hour. Defaults to 1 second. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = requireBetween("pollInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * How long a claim holds without a heartbeat, 1 second to 1 hour; heartbeats come every third
+     * of it. A node silent for this long is presumed dead and its jobs are rerun. Defaults to 60 s.
+     */
+    public Builder leaseDuration(Duration lease) {
+      this.leaseDuration = requireBetween("leaseDuration", lease, Duration.ofSeconds(1), Duration.ofHours(1));
+      return this;
+    }
+
+    /** The retry policy for report types registered without one. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = requireSetting("retryPolicy", policy);
+      return this;
+    }
+
+    /** How long one attempt may run, for types registered without a timeout. Defaults to 30 min. */
+    public Builder defaultTimeout(Duration timeout) {
+      this.defaultTimeout = requireBetween("defaultTimeout", timeout, Duration.ofMillis(1), Duration.ofDays(7));
+      return this;
+    }
+
+    /** How long {@link #close()} lets running jobs finish before interrupting them. Default 30 s. */
+    public Builder shutdownGracePeriod(Duration grace) {
+      this.shutdownGracePeriod = requireBetween("shutdownGracePeriod", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /** Registers the task that runs jobs of {@code reportType}, with the default options. */
+    public Builder register(String reportType, ReportTask task) {
+      return register(reportType, task, TaskOptions.DEFAULTS);
+    }
+
+    /** Registers the task that runs jobs of {@code reportType}. */
+    public Builder register(String reportType, ReportTask task, TaskOptions options) {
+      String type = ReportRequest.checkReportType(reportType);
+      requireSetting("task", task);
+      requireSetting("options", options);
+      if (tasks.containsKey(type)) {
+        throw new IllegalArgumentException("report type '" + type + "' is already registered");
+      }
+      tasks.put(type, new Settings.Registration(type, task, options));
+      return this;
+    }
+
+    /** Adds a listener told of every transition this node writes. */
+    public Builder listener(JobListener listener) {
+      listeners.add(requireSetting("listener", listener));
+      return this;
+    }
+
+    /** Makes the orchestrator's threads; it still names them. Defaults to daemon threads. */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = requireSetting("threadFactory", factory);
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming what is missing: the repository, or any registered task
+     */
+    public ReportOrchestrator build() {
+      if (repository == null) {
+        throw new IllegalStateException("repository is required: call repository(...) before build()");
+      }
+      if (tasks.isEmpty()) {
+        throw new IllegalStateException("no report types registered: call register(...) before build()");
+      }
+      if (retryPolicy.maxAttempts() < 1) {
+        throw new IllegalStateException("retryPolicy.maxAttempts must be at least 1");
+      }
+      String node = nodeId != null ? nodeId : generatedNodeId();
+      return new ReportOrchestrator(
+          new Settings(
+              repository,
+              clock,
+              node,
+              workerCount,
+              pollInterval,
+              leaseDuration,
+              retryPolicy,
+              defaultTimeout,
+              shutdownGracePeriod,
+              tasks,
+              listeners,
+              threadFactory));
+    }
+
+    private static String generatedNodeId() {
+      return "node-" + ProcessHandle.current().pid() + "-"
+          + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    }
+
+    private static <T> T requireSetting(String name, @Nullable T value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+      return value;
+    }
+
+    private static Duration requireBetween(String name, @Nullable Duration value, Duration min, Duration max) {
+      requireSetting(name, value);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+      }
+      return value;
+    }
+  }
+}

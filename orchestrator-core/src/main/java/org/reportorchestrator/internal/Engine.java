@@ -1,0 +1,320 @@
+package org.reportorchestrator.internal;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.CancelOutcome;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobNotFoundException;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobSnapshot;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.JobTransition;
+import org.reportorchestrator.ReportRequest;
+import org.reportorchestrator.UnknownReportTypeException;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.StoredJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Everything behind {@code ReportOrchestrator}: the client calls and the runtime's lifecycle. */
+public final class Engine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final int PURGE_BATCH = 500;
+  private static final Duration MAX_TICK = Duration.ofMillis(250);
+
+  private enum Phase {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final Settings settings;
+  private final JobRepository repository;
+  private final TransitionListeners listeners;
+  private final JobWaiters waiters;
+  private final TransitionWriter writer;
+  private final AttemptRecorder recorder;
+  private final WorkerPool pool;
+  private final Scheduler scheduler;
+  private final LeaseKeeper leaseKeeper;
+  private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
+  private @Nullable ScheduledExecutorService timer;
+
+  public Engine(Settings settings) {
+    this.settings = settings;
+    this.repository = settings.repository();
+    this.listeners = new TransitionListeners(settings.listeners());
+    this.waiters = new JobWaiters(repository);
+    this.writer =
+        new TransitionWriter(repository, NamedThreads.single("orchestrator-writer", settings.threadFactory()));
+    this.recorder = new AttemptRecorder(settings, writer, listeners, waiters);
+    this.pool =
+        new WorkerPool(
+            settings,
+            recorder,
+            NamedThreads.numbered("orchestrator-worker", settings.threadFactory()),
+            this::wakeScheduler);
+    this.scheduler =
+        new Scheduler(
+            settings,
+            pool,
+            recorder,
+            listeners,
+            NamedThreads.single("orchestrator-scheduler", settings.threadFactory()));
+    this.leaseKeeper = new LeaseKeeper(settings, pool);
+  }
+
+  public synchronized void start() {
+    if (!phase.compareAndSet(Phase.NEW, Phase.STARTED)) {
+      throw new IllegalStateException(
+          phase.get() == Phase.CLOSED ? "orchestrator is closed" : "orchestrator is already started");
+    }
+    writer.start();
+    ScheduledExecutorService ticks = timer();
+    long tickMillis = Math.max(10, Math.min(settings.pollInterval().toMillis(), MAX_TICK.toMillis()));
+    ticks.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    scheduler.start();
+    LOG.info(
+        "orchestrator {} started: {} workers, report types {}",
+        settings.nodeId(), settings.workerCount(), settings.tasks().keySet());
+  }
+
+  public boolean isStarted() {
+    return phase.get() == Phase.STARTED;
+  }
+
+  public JobId submit(ReportRequest request) {
+    return submitAll(List.of(request)).get(0);
+  }
+
+  public List<JobId> submitAll(List<ReportRequest> requests) {
+    requireOpen();
+    Instant now = settings.clock().instant();
+    List<NewJob> jobs = new ArrayList<>(requests.size());
+    for (ReportRequest request : requests) {
+      if (request == null) {
+        throw new IllegalArgumentException("requests must not contain null");
+      }
+      jobs.add(resolve(request, now));
+    }
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<InsertResult> results = repository.insert(jobs);
+    List<JobId> ids = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      InsertResult result = results.get(i);
+      ids.add(result.id());
+      if (result.created()) {
+        NewJob job = jobs.get(i);
+        listeners.fire(
+            new JobTransition(job.id(), job.reportType(), null, JobState.REQUESTED, now, 0, settings.nodeId(), null));
+      }
+    }
+    wakeScheduler();
+    return List.copyOf(ids);
+  }
+
+  private NewJob resolve(ReportRequest request, Instant now) {
+    String type = request.reportType();
+    if (!settings.tasks().containsKey(type)) {
+      throw new UnknownReportTypeException(type, settings.tasks().keySet());
+    }
+    Instant runAt = now;
+    if (request.startAt() != null && request.startAt().isAfter(now)) {
+      runAt = request.startAt();
+    } else if (request.startAfter() != null) {
+      runAt = now.plus(request.startAfter());
+    }
+    int maxAttempts =
+        request.maxAttempts() != null
+            ? request.maxAttempts()
+            : settings.retryPolicyFor(type).maxAttempts();
+    Duration timeout = request.timeout() != null ? request.timeout() : settings.timeoutFor(type);
+    return new NewJob(
+        JobIds.next(now),
+        type,
+        request.parameters(),
+        request.idempotencyKey(),
+        request.priority(),
+        runAt,
+        maxAttempts,
+        timeout,
+        now);
+  }
+
+  /**
+   * Runs every job that is due now in the calling thread, until none is left; for tests of tasks
+   * with a settable clock. Only on an orchestrator that was not started.
+   */
+  public int runDueJobs() {
+    if (phase.get() != Phase.NEW) {
+      throw new IllegalStateException(
+          "runDueJobs() is for an orchestrator that is not started (and not closed); it runs jobs"
+              + " in the calling thread");
+    }
+    writer.start();
+    int ran = 0;
+    while (true) {
+      List<StoredJob> claimed = scheduler.claim(settings.clock().instant(), 1);
+      if (claimed.isEmpty()) {
+        return ran;
+      }
+      pool.runInline(claimed.get(0));
+      ran++;
+    }
+  }
+
+  public Optional<JobSnapshot> find(JobId id) {
+    return repository.find(id).map(Snapshots::of);
+  }
+
+  public List<JobSnapshot> query(JobQuery query) {
+    List<JobSnapshot> snapshots = new ArrayList<>();
+    repository.query(query).forEach(job -> snapshots.add(Snapshots.of(job)));
+    return snapshots;
+  }
+
+  public Optional<InputStream> openResult(JobId id) {
+    return repository.openResult(id);
+  }
+
+  public CompletableFuture<JobSnapshot> whenFinished(JobId id) {
+    requireNotClosed();
+    CompletableFuture<JobSnapshot> future = waiters.await(id);
+    if (!future.isDone()) {
+      timer();
+    }
+    return future;
+  }
+
+  public CancelOutcome cancel(JobId id) {
+    requireNotClosed();
+    // A job may move between the reads and the conditional writes; each write settles it or not.
+    for (int round = 0; round < 10; round++) {
+      Instant now = settings.clock().instant();
+      if (repository.cancelQueued(id, now)) {
+        StoredJob job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        listeners.fire(
+            new JobTransition(id, job.reportType(), JobState.REQUESTED, JobState.CANCELLED, now, job.attempt(), settings.nodeId(), null));
+        waiters.jobFinished(id);
+        return CancelOutcome.CANCELLED;
+      }
+      if (repository.requestCancellation(id, now)) {
+        Execution local = pool.execution(id);
+        if (local != null && !local.isSettled()) {
+          local.requestCancellation();
+        }
+        return CancelOutcome.CANCELLATION_REQUESTED;
+      }
+      StoredJob job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+      if (job.state().isTerminal()) {
+        return CancelOutcome.ALREADY_FINISHED;
+      }
+    }
+    throw new IllegalStateException("job " + id + " kept changing state while being cancelled; try again");
+  }
+
+  public int purgeFinishedBefore(Instant cutoff) {
+    int total = 0;
+    int deleted;
+    do {
+      deleted = repository.purgeFinished(cutoff, PURGE_BATCH);
+      total += deleted;
+    } while (deleted == PURGE_BATCH);
+    return total;
+  }
+
+  public Instant now() {
+    return settings.clock().instant();
+  }
+
+  /**
+   * Two-phase: stop claiming, give running attempts the grace period, then release the rest to
+   * {@code REQUESTED} and interrupt them. Idempotent.
+   */
+  public void close() {
+    Phase before = phase.getAndSet(Phase.CLOSED);
+    if (before == Phase.CLOSED) {
+      return;
+    }
+    boolean interrupted = false;
+    try {
+      if (before == Phase.STARTED) {
+        scheduler.stop();
+        pool.shutdown(settings.shutdownGracePeriod());
+      }
+      writer.close(Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      ScheduledExecutorService ticks = timer;
+      if (ticks != null) {
+        ticks.shutdownNow();
+      }
+      waiters.closeAll(new IllegalStateException("orchestrator closed while waiting for the job"));
+      LOG.info("orchestrator {} closed", settings.nodeId());
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void tick() {
+    try {
+      if (phase.get() == Phase.STARTED) {
+        leaseKeeper.tick();
+      }
+      if (!waiters.isEmpty()) {
+        waiters.pollAll();
+      }
+    } catch (Throwable e) {
+      // The timer thread must survive: losing it would stop heartbeats and deadlines.
+      LOG.error("timer tick failed", e);
+    }
+  }
+
+  private synchronized ScheduledExecutorService timer() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              NamedThreads.single("orchestrator-timer", settings.threadFactory()));
+      if (phase.get() != Phase.STARTED) {
+        long millis = Math.max(10, settings.pollInterval().toMillis());
+        timer.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+      }
+    }
+    return timer;
+  }
+
+  private void wakeScheduler() {
+    if (phase.get() == Phase.STARTED) {
+      scheduler.wakeUp();
+    }
+  }
+
+  private void requireOpen() {
+    if (phase.get() == Phase.CLOSED) {
+      throw new IllegalStateException("orchestrator is closed; submit is refused");
+    }
+  }
+
+  private void requireNotClosed() {
+    if (phase.get() == Phase.CLOSED) {
+      throw new IllegalStateException("orchestrator is closed");
+    }
+  }
+}
