@@ -1,0 +1,692 @@
+package org.reportorchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.testing.SettableClock;
+import org.slf4j.MDC;
+
+/**
+ * Behaviour of the whole orchestrator through its public API, run against each store. A store's
+ * test subclasses this and supplies an empty repository.
+ */
+public abstract class ReportOrchestratorContract {
+
+  protected static final Instant START = Instant.parse("2026-11-02T09:00:00Z");
+
+  /** An empty store for one test. */
+  protected abstract JobRepository newRepository();
+
+  /** Releases what {@link #newRepository()} made; called after each test. */
+  protected void closeRepository(JobRepository repository) throws Exception {
+    if (repository instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+
+  /** How many jobs the throughput test runs; a slow store may lower it. */
+  protected int manyJobsCount() {
+    return 10_000;
+  }
+
+  protected JobRepository repository;
+  protected SettableClock clock;
+  private final List<ReportOrchestrator> orchestrators = new ArrayList<>();
+  private final List<CountDownLatch> gates = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void createRepository() {
+    repository = newRepository();
+    clock = new SettableClock(START);
+  }
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    gates.forEach(CountDownLatch::countDown);
+    for (ReportOrchestrator orchestrator : orchestrators) {
+      orchestrator.close();
+    }
+    closeRepository(repository);
+  }
+
+  protected static ConditionFactory eventually() {
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10));
+  }
+
+  protected ReportOrchestrator.Builder builder() {
+    return ReportOrchestrator.builder()
+        .repository(repository)
+        .clock(clock)
+        .pollInterval(Duration.ofMillis(20))
+        .leaseDuration(Duration.ofMinutes(10))
+        .shutdownGracePeriod(Duration.ofSeconds(5))
+        .retryPolicy(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0))
+        .workerCount(4);
+  }
+
+  protected ReportOrchestrator started(Consumer<ReportOrchestrator.Builder> configuration) {
+    ReportOrchestrator orchestrator = unstarted(configuration);
+    orchestrator.start();
+    return orchestrator;
+  }
+
+  protected ReportOrchestrator unstarted(Consumer<ReportOrchestrator.Builder> configuration) {
+    ReportOrchestrator.Builder builder = builder();
+    configuration.accept(builder);
+    ReportOrchestrator orchestrator = builder.build();
+    orchestrators.add(orchestrator);
+    return orchestrator;
+  }
+
+  protected CountDownLatch gate() {
+    CountDownLatch gate = new CountDownLatch(1);
+    gates.add(gate);
+    return gate;
+  }
+
+  private static ReportTask text(String content) {
+    return context -> ReportResult.ofText(content, "text/plain");
+  }
+
+  private JobSnapshot awaitState(ReportOrchestrator orchestrator, JobId id, JobState state) {
+    eventually().until(() -> orchestrator.get(id).state() == state);
+    return orchestrator.get(id);
+  }
+
+  private static String read(InputStream stream) {
+    try (stream) {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void submittedJobCompletesWithItsResult() throws Exception {
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "greeting",
+                    context ->
+                        ReportResult.ofText("hello " + context.parameter("name"), "text/plain")
+                            .withFileName("greeting.txt")
+                            .withMetadata("rows", "1")));
+
+    JobId id = orchestrator.submit(ReportRequest.of("greeting", Map.of("name", "Ada")));
+    JobSnapshot done = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.progress().percent()).isEqualTo(100);
+    assertThat(done.lastError()).isNull();
+    assertThat(done.ownerNode()).isNull();
+    assertThat(done.result())
+        .isEqualTo(new ResultInfo("text/plain", "greeting.txt", 9, Map.of("rows", "1")));
+    assertThat(read(orchestrator.openResult(id).orElseThrow())).isEqualTo("hello Ada");
+  }
+
+  @Test
+  void failingJobIsRetriedWithBackoffThenFailsWithItsError() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "flaky",
+                    context -> {
+                      runs.incrementAndGet();
+                      throw new IllegalStateException("warehouse offline (attempt " + context.attempt() + ")");
+                    }));
+
+    JobId id = orchestrator.submit(ReportRequest.of("flaky"));
+
+    eventually().until(() -> orchestrator.get(id).attempt() == 1 && orchestrator.get(id).state() == JobState.REQUESTED);
+    JobSnapshot afterFirst = orchestrator.get(id);
+    assertThat(afterFirst.nextRunAt()).isEqualTo(START.plusSeconds(1));
+    assertThat(afterFirst.lastError().message()).isEqualTo("warehouse offline (attempt 1)");
+
+    clock.advance(Duration.ofSeconds(1));
+    eventually().until(() -> orchestrator.get(id).attempt() == 2 && orchestrator.get(id).state() == JobState.REQUESTED);
+    assertThat(orchestrator.get(id).nextRunAt()).isEqualTo(START.plusSeconds(1 + 2));
+
+    clock.advance(Duration.ofSeconds(2));
+    JobSnapshot failed = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.attempt()).isEqualTo(3);
+    assertThat(runs).hasValue(3);
+    assertThat(failed.lastError().type()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(failed.lastError().message()).isEqualTo("warehouse offline (attempt 3)");
+    assertThat(failed.lastError().stackTrace()).contains("IllegalStateException").contains("at ");
+    assertThat(failed.finishedAt()).isEqualTo(START.plusSeconds(3));
+  }
+
+  @Test
+  void nonRetryableFailureFailsAtOnce() throws Exception {
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "strict",
+                    context -> {
+                      context.intParameter("year");
+                      return ReportResult.empty();
+                    }));
+
+    JobId id = orchestrator.submit(ReportRequest.of("strict", Map.of("year", "last")));
+    JobSnapshot failed = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.attempt()).isEqualTo(1);
+    assertThat(failed.lastError().type()).isEqualTo(ReportParameterException.class.getName());
+    assertThat(failed.lastError().message()).contains("'year'").contains("'last'");
+  }
+
+  @Test
+  void attemptThatRunsPastItsTimeoutIsInterruptedAndFailed() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = gate();
+    AtomicInteger interrupted = new AtomicInteger();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "slow",
+                    context -> {
+                      started.countDown();
+                      try {
+                        never.await();
+                      } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        throw e;
+                      }
+                      return ReportResult.empty();
+                    },
+                    TaskOptions.DEFAULTS.withTimeout(Duration.ofSeconds(5)).withRetryPolicy(RetryPolicy.noRetries())));
+
+    JobId id = orchestrator.submit(ReportRequest.of("slow"));
+    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    clock.advance(Duration.ofSeconds(6));
+
+    JobSnapshot failed = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.lastError().type()).isEqualTo(ReportTimeoutException.class.getName());
+    assertThat(failed.timeout()).isEqualTo(Duration.ofSeconds(5));
+    eventually().untilAsserted(() -> assertThat(interrupted).hasValue(1));
+  }
+
+  @Test
+  void perRequestTimeoutAndAttemptsOverrideTheTypeDefaults() {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
+    JobId id =
+        orchestrator.submit(
+            ReportRequest.builder("report").maxAttempts(7).timeout(Duration.ofSeconds(42)).build());
+    JobSnapshot job = orchestrator.get(id);
+    assertThat(job.maxAttempts()).isEqualTo(7);
+    assertThat(job.timeout()).isEqualTo(Duration.ofSeconds(42));
+  }
+
+  @Test
+  void queuedJobIsCancelledAtOnce() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "report",
+                    context -> {
+                      runs.incrementAndGet();
+                      return ReportResult.empty();
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofHours(1)).build());
+
+    assertThat(orchestrator.cancel(id)).isEqualTo(CancelOutcome.CANCELLED);
+    JobSnapshot cancelled = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.finishedAt()).isEqualTo(START);
+    assertThat(orchestrator.cancel(id)).isEqualTo(CancelOutcome.ALREADY_FINISHED);
+
+    clock.advance(Duration.ofHours(2));
+    JobId later = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(later, Duration.ofSeconds(60));
+    assertThat(runs).hasValue(1);
+    assertThat(orchestrator.get(id).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
+  void runningJobIsCancelledWhenItsTaskSeesTheCancellation() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = gate();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "long",
+                    context -> {
+                      started.countDown();
+                      never.await();
+                      return ReportResult.empty();
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.of("long"));
+    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(orchestrator.cancel(id)).isEqualTo(CancelOutcome.CANCELLATION_REQUESTED);
+    JobSnapshot cancelled = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void cooperativeTaskStopsThroughItsContext() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "polite",
+                    context -> {
+                      started.countDown();
+                      while (true) {
+                        context.throwIfCancellationRequested();
+                        Thread.onSpinWait();
+                      }
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.of("polite"));
+    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    orchestrator.cancel(id);
+    JobSnapshot cancelled = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.lastError().type()).isEqualTo(ReportCancelledException.class.getName());
+  }
+
+  @Test
+  void progressIsVisibleWhileTheJobRuns() throws Exception {
+    CountDownLatch finish = gate();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "stepwise",
+                    context -> {
+                      context.progress(40, "aggregating");
+                      finish.await();
+                      return ReportResult.empty();
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.of("stepwise"));
+
+    eventually().until(() -> orchestrator.get(id).progress().equals(new Progress(40, "aggregating")));
+    JobSnapshot running = orchestrator.get(id);
+    assertThat(running.state()).isEqualTo(JobState.RUNNING);
+    assertThat(running.ownerNode()).isNotNull();
+    assertThat(running.startedAt()).isEqualTo(START);
+
+    finish.countDown();
+    assertThat(orchestrator.awaitCompletion(id, Duration.ofSeconds(60)).progress().percent()).isEqualTo(100);
+  }
+
+  @Test
+  void delayedJobDoesNotStartBeforeItsTime() throws Exception {
+    ReportOrchestrator orchestrator = started(b -> b.workerCount(1).register("report", text("x")));
+    JobId delayed = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofMinutes(10)).build());
+    JobId immediate = orchestrator.submit(ReportRequest.of("report"));
+
+    orchestrator.awaitCompletion(immediate, Duration.ofSeconds(60));
+    // The scheduler has claimed since the delayed job was stored, and must have passed it over.
+    JobSnapshot waiting = orchestrator.get(delayed);
+    assertThat(waiting.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(waiting.attempt()).isZero();
+    assertThat(waiting.nextRunAt()).isEqualTo(START.plus(Duration.ofMinutes(10)));
+
+    clock.advance(Duration.ofMinutes(9));
+    JobId probe = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(probe, Duration.ofSeconds(60));
+    assertThat(orchestrator.get(delayed).state()).isEqualTo(JobState.REQUESTED);
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(orchestrator.awaitCompletion(delayed, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void dueJobsRunInPriorityOrder() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    ReportOrchestrator orchestrator =
+        unstarted(
+            b ->
+                b.workerCount(1)
+                    .register(
+                        "report",
+                        context -> {
+                          order.add(context.parameter("name"));
+                          return ReportResult.empty();
+                        }));
+    orchestrator.submit(ReportRequest.builder("report").parameter("name", "low").priority(-5).build());
+    orchestrator.submit(ReportRequest.builder("report").parameter("name", "normal-1").build());
+    orchestrator.submit(ReportRequest.builder("report").parameter("name", "urgent").priority(10).build());
+    orchestrator.submit(ReportRequest.builder("report").parameter("name", "normal-2").build());
+
+    assertThat(orchestrator.runDueJobs()).isEqualTo(4);
+    assertThat(order).containsExactly("urgent", "normal-1", "normal-2", "low");
+  }
+
+  @Test
+  void runDueJobsRunsWhatBecameDueAsTheClockMoves() {
+    AtomicInteger runs = new AtomicInteger();
+    ReportOrchestrator orchestrator =
+        unstarted(
+            b ->
+                b.register(
+                    "report",
+                    context -> {
+                      runs.incrementAndGet();
+                      return ReportResult.empty();
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofDays(1)).build());
+
+    assertThat(orchestrator.runDueJobs()).isZero();
+    clock.advance(Duration.ofDays(1));
+    assertThat(orchestrator.runDueJobs()).isEqualTo(1);
+    assertThat(runs).hasValue(1);
+    assertThat(orchestrator.get(id).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void closeLetsRunningJobsFinishWithinTheGracePeriod() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finish = gate();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "report",
+                    context -> {
+                      started.countDown();
+                      finish.await();
+                      return ReportResult.ofText("done", "text/plain");
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    Thread closer = new Thread(orchestrator::close);
+    closer.start();
+    finish.countDown();
+    closer.join(60_000);
+
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(orchestrator.get(id).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void closeReleasesJobsThatOutliveTheGracePeriodWithoutChargingAnAttempt() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = gate();
+    ReportOrchestrator first =
+        started(
+            b ->
+                b.shutdownGracePeriod(Duration.ofMillis(50))
+                    .register(
+                        "report",
+                        context -> {
+                          started.countDown();
+                          never.await();
+                          return ReportResult.empty();
+                        }));
+    JobId id = first.submit(ReportRequest.of("report"));
+    assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    first.close();
+
+    JobSnapshot released = first.get(id);
+    assertThat(released.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(released.attempt()).isZero();
+    assertThat(released.ownerNode()).isNull();
+
+    ReportOrchestrator second = started(b -> b.register("report", text("second node")));
+    JobSnapshot done = second.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void closeIsIdempotentAndRefusesLaterSubmits() {
+    ReportOrchestrator orchestrator = started(b -> b.register("report", text("x")));
+    orchestrator.close();
+    orchestrator.close();
+    assertThatThrownBy(() -> orchestrator.submit(ReportRequest.of("report")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(orchestrator::start).isInstanceOf(IllegalStateException.class);
+    assertThat(repository.query(JobQuery.all())).isEmpty();
+  }
+
+  @Test
+  void jobOfADeadNodeIsRescuedWhenItsLeaseExpires() throws Exception {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("rescued")));
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    List<StoredJob> claimedByDeadNode =
+        repository.claim(new ClaimRequest("dead-node", Set.of("report"), 1, START, START.plusSeconds(30)));
+    assertThat(claimedByDeadNode).extracting(StoredJob::id).containsExactly(id);
+
+    ReportOrchestrator survivor = started(b -> b.register("report", text("rescued")));
+    // Past the dead lease and past the next rescue round (every third of our own lease).
+    clock.advance(Duration.ofMinutes(5));
+
+    JobSnapshot done = survivor.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aThrownErrorEndsOnlyItsOwnJob() throws Exception {
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.workerCount(1)
+                    .register(
+                        "explodes",
+                        context -> {
+                          throw new StackOverflowError("deep recursion in template");
+                        },
+                        TaskOptions.DEFAULTS.withRetryPolicy(RetryPolicy.noRetries()))
+                    .register("report", text("fine")));
+
+    JobId bad = orchestrator.submit(ReportRequest.of("explodes"));
+    JobSnapshot failed = orchestrator.awaitCompletion(bad, Duration.ofSeconds(60));
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.lastError().type()).isEqualTo(StackOverflowError.class.getName());
+
+    JobId good = orchestrator.submit(ReportRequest.of("report"));
+    assertThat(orchestrator.awaitCompletion(good, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void taskReturningNullFailsWithAClearError() throws Exception {
+    ReportOrchestrator orchestrator = started(b -> b.register("report", context -> null));
+    JobSnapshot failed = orchestrator.awaitCompletion(orchestrator.submit(ReportRequest.of("report")), Duration.ofSeconds(60));
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.lastError().message()).contains("returned null");
+  }
+
+  @Test
+  void listenersSeeEveryTransitionInOrder() throws Exception {
+    List<JobTransition> seen = new CopyOnWriteArrayList<>();
+    ReportOrchestrator orchestrator =
+        started(b -> b.listener(seen::add).listener(t -> { throw new IllegalStateException("broken listener"); })
+            .register("report", text("x")));
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+
+    eventually().until(() -> seen.size() == 3);
+    assertThat(seen).extracting(JobTransition::from).containsExactly(null, JobState.REQUESTED, JobState.RUNNING);
+    assertThat(seen).extracting(JobTransition::to)
+        .containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
+    assertThat(seen).allSatisfy(t -> assertThat(t.jobId()).isEqualTo(id));
+  }
+
+  @Test
+  void mdcCarriesTheJobWhileItsTaskRuns() throws Exception {
+    Map<String, String> seen = new ConcurrentHashMap<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "report",
+                    context -> {
+                      seen.put("jobId", String.valueOf(MDC.get("jobId")));
+                      seen.put("reportType", String.valueOf(MDC.get("reportType")));
+                      return ReportResult.empty();
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(seen).containsEntry("jobId", id.toString()).containsEntry("reportType", "report");
+  }
+
+  @Test
+  void sameIdempotencyKeyReturnsTheFirstJob() {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
+    JobId first = orchestrator.submit(ReportRequest.builder("report").idempotencyKey("monthly-2026-10").build());
+    JobId second = orchestrator.submit(ReportRequest.builder("report").idempotencyKey("monthly-2026-10").build());
+    assertThat(second).isEqualTo(first);
+    assertThat(orchestrator.query(JobQuery.all())).hasSize(1);
+  }
+
+  @Test
+  void badInputGetsAClearErrorAndStoresNothing() {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
+
+    assertThatThrownBy(() -> orchestrator.submit(ReportRequest.of("no-such-report")))
+        .isInstanceOf(UnknownReportTypeException.class)
+        .hasMessageContaining("'no-such-report'")
+        .hasMessageContaining("[report]");
+    assertThatThrownBy(() -> orchestrator.submitAll(List.of(ReportRequest.of("report"), ReportRequest.of("nope"))))
+        .isInstanceOf(UnknownReportTypeException.class);
+    assertThatThrownBy(() -> orchestrator.submit(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> orchestrator.get(new JobId(java.util.UUID.randomUUID())))
+        .isInstanceOf(JobNotFoundException.class);
+    assertThatThrownBy(() -> orchestrator.cancel(new JobId(java.util.UUID.randomUUID())))
+        .isInstanceOf(JobNotFoundException.class);
+
+    assertThat(repository.query(JobQuery.all())).isEmpty();
+  }
+
+  @Test
+  void invalidBuilderSettingsAreRejectedByName() {
+    assertThatThrownBy(() -> ReportOrchestrator.builder().workerCount(0))
+        .hasMessage("workerCount must be between 1 and 1000: 0");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().pollInterval(Duration.ZERO))
+        .hasMessageContaining("pollInterval must be between");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().leaseDuration(Duration.ofMillis(5)))
+        .hasMessageContaining("leaseDuration must be between");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().nodeId(" "))
+        .hasMessageContaining("nodeId");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().repository(null))
+        .hasMessage("repository must not be null");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().register("report", text("x")).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("repository is required");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().repository(repository).build())
+        .hasMessageContaining("no report types registered");
+    assertThatThrownBy(() -> ReportOrchestrator.builder().register("report", text("x")).register("report", text("y")))
+        .hasMessageContaining("'report' is already registered");
+  }
+
+  @Test
+  void waitingForAnUnfinishedJobTimesOutWithoutHarmingIt() {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    assertThatThrownBy(() -> orchestrator.awaitCompletion(id, Duration.ofMillis(50)))
+        .isInstanceOf(JobWaitTimeoutException.class)
+        .hasMessageContaining(id.toString())
+        .hasMessageContaining("REQUESTED");
+    assertThat(orchestrator.get(id).state()).isEqualTo(JobState.REQUESTED);
+  }
+
+  @Test
+  void queryPagesThroughJobsByStateAndType() {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("a", text("x")).register("b", text("y")));
+    for (int i = 0; i < 5; i++) {
+      orchestrator.submit(ReportRequest.of("a"));
+      orchestrator.submit(ReportRequest.of("b"));
+    }
+    assertThat(orchestrator.query(JobQuery.all().ofType("a"))).hasSize(5);
+    assertThat(orchestrator.query(JobQuery.all().ofType("b").page(0, 3))).hasSize(3);
+    assertThat(orchestrator.query(JobQuery.all().ofType("b").page(3, 3))).hasSize(2);
+    assertThat(orchestrator.query(JobQuery.all().inStates(JobState.COMPLETED))).isEmpty();
+  }
+
+  @Test
+  void purgeRemovesOnlyJobsFinishedLongEnoughAgo() throws Exception {
+    ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
+    JobId old = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.runDueJobs();
+    clock.advance(Duration.ofDays(8));
+    JobId recent = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.runDueJobs();
+    JobId queued = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofDays(30)).build());
+
+    assertThat(orchestrator.purgeFinishedOlderThan(Duration.ofDays(7))).isEqualTo(1);
+    assertThat(orchestrator.find(old)).isEmpty();
+    assertThat(orchestrator.find(recent)).isPresent();
+    assertThat(orchestrator.find(queued)).isPresent();
+  }
+
+  @Test
+  void manyJobsOnEightWorkersEachCompleteExactlyOnce() throws Exception {
+    int count = manyJobsCount();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.workerCount(8)
+                    .register(
+                        "report",
+                        context -> {
+                          runs.computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger()).incrementAndGet();
+                          return ReportResult.empty();
+                        }));
+    List<JobId> ids = new ArrayList<>();
+    List<ReportRequest> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      batch.add(ReportRequest.of("report", Map.of("n", Integer.toString(i))));
+      if (batch.size() == 1_000) {
+        ids.addAll(orchestrator.submitAll(batch));
+        batch.clear();
+      }
+    }
+    ids.addAll(orchestrator.submitAll(batch));
+
+    eventually()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> repository.query(new JobQuery(Set.of(JobState.COMPLETED), null, count - 1, 1)).size() == 1);
+
+    assertThat(runs).hasSize(count);
+    assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
+    assertThat(Set.copyOf(ids)).hasSize(count);
+    assertThat(repository.query(new JobQuery(Set.of(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED), null, 0, 10)))
+        .isEmpty();
+  }
+}
