@@ -1,0 +1,1638 @@
+package org.reportorchestrator.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.Progress;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.ResultInfo;
+
+/**
+ * The behaviour every {@link JobRepository} must show. A store proves itself by subclassing this
+ * class and returning an empty store from {@link #newRepository()}:
+ *
+ * <pre>{@code
+ * class MyJobRepositoryContractTest extends JobRepositoryContract {
+ *   @Override
+ *   protected JobRepository newRepository() {
+ *     return new MyJobRepository(freshSchema());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>No test reads a clock or sleeps: every call gets an explicit instant, {@link #T0} plus an
+ * offset, all whole milliseconds so that stores with coarse timestamps pass. Stores that differ in
+ * what they can afford (threads, sizes) override the protected hooks; nothing else should need
+ * changing. Not thread-safe itself; JUnit creates one instance per test.
+ */
+public abstract class JobRepositoryContract {
+
+  /** The base instant of every test; far from the epoch and from the real clock on purpose. */
+  protected static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final String NODE_A = "node-a";
+  private static final String NODE_B = "node-b";
+
+  /** The store under test, fresh for each test. */
+  protected JobRepository repository;
+
+  /** Returns a new, empty store; called once before each test. */
+  protected abstract JobRepository newRepository();
+
+  /** Releases what {@link #newRepository()} acquired; called after each test. Does nothing here. */
+  protected void closeRepository(JobRepository repository) {}
+
+  /** How many threads the concurrency tests run at once. */
+  protected int concurrentThreads() {
+    return 8;
+  }
+
+  /** How many jobs the claim hammer inserts. */
+  protected int hammerJobCount() {
+    return 2_000;
+  }
+
+  /** How long a concurrency test may take before it counts as hung; not a wait, a safety net. */
+  protected Duration concurrencyTimeout() {
+    return Duration.ofSeconds(60);
+  }
+
+  /** The size of the large result that must round-trip byte for byte. */
+  protected int largeResultBytes() {
+    return 1 << 20;
+  }
+
+  @BeforeEach
+  final void openRepository() {
+    repository = newRepository();
+  }
+
+  @AfterEach
+  final void releaseRepository() {
+    closeRepository(repository);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // insert
+
+  @Test
+  void insertedJobRoundTripsEveryFieldThroughFind() {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("region", "EMEA");
+    parameters.put("title", "Übersicht – 売上 📈 «Q1»");
+    parameters.put("empty", "");
+    parameters.put("quote", "it's \"quoted\"; DROP TABLE jobs; --");
+    NewJob job =
+        job()
+            .type("sales-summary")
+            .parameters(parameters)
+            .idempotencyKey("sales-2030-Q1")
+            .priority(7)
+            .runAt(T0.plusSeconds(90))
+            .maxAttempts(5)
+            .timeout(Duration.ofMinutes(12))
+            .createdAt(T0.plusMillis(1_234))
+            .build();
+
+    List<InsertResult> results = repository.insert(List.of(job));
+
+    assertThat(results).containsExactly(new InsertResult(job.id(), true));
+    StoredJob stored = find(job.id());
+    assertThat(stored.id()).isEqualTo(job.id());
+    assertThat(stored.reportType()).isEqualTo("sales-summary");
+    assertThat(stored.parameters()).isEqualTo(parameters);
+    assertThat(stored.idempotencyKey()).isEqualTo("sales-2030-Q1");
+    assertThat(stored.priority()).isEqualTo(7);
+    assertThat(stored.runAt()).isEqualTo(T0.plusSeconds(90));
+    assertThat(stored.maxAttempts()).isEqualTo(5);
+    assertThat(stored.timeout()).isEqualTo(Duration.ofMinutes(12));
+    assertThat(stored.createdAt()).isEqualTo(T0.plusMillis(1_234));
+  }
+
+  @Test
+  void insertedJobIsRequestedWithAttemptZeroNoProgressAndNoOwner() {
+    NewJob job = job().build();
+
+    repository.insert(List.of(job));
+
+    StoredJob stored = find(job.id());
+    assertThat(stored.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(stored.attempt()).isZero();
+    assertThat(stored.progress()).isEqualTo(Progress.NONE);
+    assertThat(stored.startedAt()).isNull();
+    assertThat(stored.finishedAt()).isNull();
+    assertThat(stored.lastError()).isNull();
+    assertThat(stored.result()).isNull();
+    assertThat(stored.ownerNode()).isNull();
+    assertThat(stored.leaseExpiresAt()).isNull();
+    assertThat(stored.cancellationRequested()).isFalse();
+  }
+
+  @Test
+  void jobWithoutParametersOrKeyRoundTrips() {
+    NewJob job = job().parameters(Map.of()).idempotencyKey(null).build();
+
+    repository.insert(List.of(job));
+
+    StoredJob stored = find(job.id());
+    assertThat(stored.parameters()).isEmpty();
+    assertThat(stored.idempotencyKey()).isNull();
+  }
+
+  @Test
+  void batchInsertReturnsOneResultPerJobInTheOrderGiven() {
+    List<NewJob> jobs = IntStream.range(0, 25).mapToObj(i -> job().build()).toList();
+
+    List<InsertResult> results = repository.insert(jobs);
+
+    assertThat(results)
+        .containsExactlyElementsOf(jobs.stream().map(j -> new InsertResult(j.id(), true)).toList());
+    assertThat(jobs).allSatisfy(j -> assertThat(repository.find(j.id())).isPresent());
+  }
+
+  @Test
+  void insertingNothingReturnsNothing() {
+    assertThat(repository.insert(List.of())).isEmpty();
+  }
+
+  @Test
+  void findOfUnknownIdIsEmpty() {
+    repository.insert(List.of(job().build()));
+
+    assertThat(repository.find(randomId())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // idempotency keys
+
+  @Test
+  void secondInsertWithSameIdempotencyKeyReturnsFirstIdAndStoresNothing() {
+    NewJob first = job().idempotencyKey("nightly-2030-01-01").build();
+    NewJob second = job().idempotencyKey("nightly-2030-01-01").type("other").build();
+    repository.insert(List.of(first));
+
+    List<InsertResult> results = repository.insert(List.of(second));
+
+    assertThat(results).containsExactly(new InsertResult(first.id(), false));
+    assertThat(repository.find(second.id())).isEmpty();
+    assertThat(find(first.id()).reportType()).isEqualTo(first.reportType());
+    assertThat(all()).hasSize(1);
+  }
+
+  @Test
+  void duplicateKeyWithinOneBatchNamesTheEarlierJobOfThatBatch() {
+    NewJob first = job().idempotencyKey("k").build();
+    NewJob unrelated = job().idempotencyKey("other").build();
+    NewJob duplicate = job().idempotencyKey("k").build();
+
+    List<InsertResult> results = repository.insert(List.of(first, unrelated, duplicate));
+
+    assertThat(results)
+        .containsExactly(
+            new InsertResult(first.id(), true),
+            new InsertResult(unrelated.id(), true),
+            new InsertResult(first.id(), false));
+    assertThat(repository.find(duplicate.id())).isEmpty();
+    assertThat(all()).hasSize(2);
+  }
+
+  @Test
+  void batchMixingKnownAndNewKeysStoresOnlyTheNewJobs() {
+    NewJob existing = job().idempotencyKey("known").build();
+    repository.insert(List.of(existing));
+    NewJob again = job().idempotencyKey("known").build();
+    NewJob fresh = job().idempotencyKey("fresh").build();
+    NewJob keyless = job().build();
+
+    List<InsertResult> results = repository.insert(List.of(again, fresh, keyless));
+
+    assertThat(results)
+        .containsExactly(
+            new InsertResult(existing.id(), false),
+            new InsertResult(fresh.id(), true),
+            new InsertResult(keyless.id(), true));
+    assertThat(all()).extracting(StoredJob::id)
+        .containsExactlyInAnyOrder(existing.id(), fresh.id(), keyless.id());
+  }
+
+  @Test
+  void jobsWithoutIdempotencyKeyAreNeverDeduplicated() {
+    NewJob first = job().idempotencyKey(null).build();
+    NewJob second = job().idempotencyKey(null).build();
+
+    List<InsertResult> results = repository.insert(List.of(first, second));
+
+    assertThat(results).extracting(InsertResult::created).containsExactly(true, true);
+    assertThat(all()).hasSize(2);
+  }
+
+  @Test
+  void idempotencyKeyStillHoldsAfterTheJobFinished() {
+    NewJob first = job().idempotencyKey("once").build();
+    repository.insert(List.of(first));
+    complete(claimOne(T0), T0.plusSeconds(1));
+
+    List<InsertResult> results = repository.insert(List.of(job().idempotencyKey("once").build()));
+
+    assertThat(results).containsExactly(new InsertResult(first.id(), false));
+  }
+
+  @Test
+  void concurrentInsertsWithSameKeyAllGetOneIdAndExactlyOneCreates() throws Exception {
+    int threads = concurrentThreads();
+    List<NewJob> candidates =
+        IntStream.range(0, threads).mapToObj(i -> job().idempotencyKey("race").build()).toList();
+
+    List<InsertResult> results =
+        runConcurrently(threads, i -> repository.insert(List.of(candidates.get(i))).get(0));
+
+    assertThat(results).extracting(InsertResult::id).containsOnly(results.get(0).id());
+    assertThat(results).filteredOn(InsertResult::created).hasSize(1);
+    JobId winner = results.get(0).id();
+    assertThat(candidates).extracting(NewJob::id).contains(winner);
+    assertThat(all()).extracting(StoredJob::id).containsExactly(winner);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // claim
+
+  @Test
+  void claimTakesOnlyDueRequestedJobs() {
+    NewJob past = job().runAt(T0.minusSeconds(60)).build();
+    NewJob now = job().runAt(T0).build();
+    NewJob future = job().runAt(T0.plusMillis(1)).build();
+    repository.insert(List.of(past, now, future));
+
+    List<StoredJob> claimed = claim(NODE_A, 10, T0);
+
+    assertThat(claimed).extracting(StoredJob::id).containsExactlyInAnyOrder(past.id(), now.id());
+    assertThat(find(future.id()).state()).isEqualTo(JobState.REQUESTED);
+  }
+
+  @Test
+  void futureJobIsClaimedOnceItIsDue() {
+    NewJob future = job().runAt(T0.plusSeconds(10)).build();
+    repository.insert(List.of(future));
+
+    assertThat(claim(NODE_A, 10, T0.plusSeconds(9))).isEmpty();
+    assertThat(claim(NODE_A, 10, T0.plusSeconds(10)))
+        .extracting(StoredJob::id)
+        .containsExactly(future.id());
+  }
+
+  @Test
+  void claimOrdersByPriorityThenRunAtThenCreatedAt() {
+    NewJob lowOld = job().priority(0).runAt(T0.minusSeconds(50)).createdAt(T0.minusSeconds(90)).build();
+    NewJob highLate = job().priority(5).runAt(T0.minusSeconds(10)).createdAt(T0.minusSeconds(80)).build();
+    NewJob highEarlyNewer =
+        job().priority(5).runAt(T0.minusSeconds(20)).createdAt(T0.minusSeconds(30)).build();
+    NewJob highEarlyOlder =
+        job().priority(5).runAt(T0.minusSeconds(20)).createdAt(T0.minusSeconds(40)).build();
+    NewJob negative = job().priority(-3).runAt(T0.minusSeconds(100)).createdAt(T0.minusSeconds(100)).build();
+    NewJob mid = job().priority(2).runAt(T0).createdAt(T0).build();
+    // inserted in an order that matches none of the expected orders
+    repository.insert(List.of(mid, lowOld, highLate, negative, highEarlyNewer, highEarlyOlder));
+
+    List<JobId> order = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      order.addAll(claim(NODE_A, 1, T0).stream().map(StoredJob::id).toList());
+    }
+
+    assertThat(order)
+        .containsExactly(
+            highEarlyOlder.id(),
+            highEarlyNewer.id(),
+            highLate.id(),
+            mid.id(),
+            lowOld.id(),
+            negative.id());
+  }
+
+  @Test
+  void claimOfSeveralJobsTakesTheFirstInClaimOrder() {
+    NewJob low = job().priority(1).build();
+    NewJob high = job().priority(9).build();
+    NewJob middle = job().priority(5).build();
+    repository.insert(List.of(low, high, middle));
+
+    List<StoredJob> claimed = claim(NODE_A, 2, T0);
+
+    assertThat(claimed).extracting(StoredJob::id).containsExactlyInAnyOrder(high.id(), middle.id());
+  }
+
+  @Test
+  void claimHonoursItsLimit() {
+    repository.insert(IntStream.range(0, 10).mapToObj(i -> job().build()).toList());
+
+    assertThat(claim(NODE_A, 3, T0)).hasSize(3);
+    assertThat(claim(NODE_A, 4, T0)).hasSize(4);
+    assertThat(claim(NODE_A, 5, T0)).hasSize(3);
+    assertThat(claim(NODE_A, 5, T0)).isEmpty();
+  }
+
+  @Test
+  void claimOnEmptyStoreReturnsNothing() {
+    assertThat(claim(NODE_A, 5, T0)).isEmpty();
+  }
+
+  @Test
+  void claimMakesJobRunningUnderNewLease() {
+    NewJob job = job().runAt(T0.minusSeconds(5)).build();
+    repository.insert(List.of(job));
+    long tokenBefore = find(job.id()).fencingToken();
+    Instant now = T0.plusSeconds(3);
+
+    List<StoredJob> claimed =
+        repository.claim(new ClaimRequest(NODE_A, 1, now, now.plus(LEASE)));
+
+    assertThat(claimed).hasSize(1);
+    StoredJob returned = claimed.get(0);
+    assertThat(find(job.id())).isEqualTo(returned);
+    assertThat(returned.state()).isEqualTo(JobState.RUNNING);
+    assertThat(returned.attempt()).isEqualTo(1);
+    assertThat(returned.ownerNode()).isEqualTo(NODE_A);
+    assertThat(returned.startedAt()).isEqualTo(now);
+    assertThat(returned.leaseExpiresAt()).isEqualTo(now.plus(LEASE));
+    assertThat(returned.fencingToken()).isGreaterThan(tokenBefore);
+    assertThat(returned.finishedAt()).isNull();
+    assertThat(returned.cancellationRequested()).isFalse();
+    assertThat(returned.progress()).isEqualTo(Progress.NONE);
+    assertThat(returned.reportType()).isEqualTo(job.reportType());
+    assertThat(returned.parameters()).isEqualTo(job.parameters());
+  }
+
+  @Test
+  void claimedJobIsNotClaimedAgain() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    claim(NODE_A, 1, T0);
+
+    assertThat(claim(NODE_B, 10, T0.plusSeconds(1))).isEmpty();
+    assertThat(find(job.id()).ownerNode()).isEqualTo(NODE_A);
+  }
+
+  @Test
+  void runningJobWithExpiredLeaseIsNotClaimedAgain() {
+    repository.insert(List.of(job().build()));
+    claim(NODE_A, 1, T0);
+
+    // rescuing an expired lease is core's decision, made through apply(), never claim's
+    assertThat(claim(NODE_B, 10, T0.plus(LEASE).plusSeconds(60))).isEmpty();
+  }
+
+  @Test
+  void cancelledAndFinishedJobsAreNeverClaimed() {
+    NewJob cancelledQueued = job().build();
+    NewJob completed = job().priority(9).build();
+    NewJob failed = job().priority(8).build();
+    NewJob cancelledRunning = job().priority(7).build();
+    repository.insert(List.of(cancelledQueued, completed, failed, cancelledRunning));
+    assertThat(repository.cancelQueued(cancelledQueued.id(), T0)).isTrue();
+    Map<JobId, StoredJob> running = byId(claim(NODE_A, 3, T0));
+    assertThat(running).containsOnlyKeys(completed.id(), failed.id(), cancelledRunning.id());
+    Instant at = T0.plusSeconds(1);
+    repository.apply(
+        List.of(
+            Transition.completed(
+                running.get(completed.id()).lease(), at, ReportResult.ofText("x", "text/plain")),
+            Transition.failed(running.get(failed.id()).lease(), at, error("boom")),
+            Transition.cancelled(running.get(cancelledRunning.id()).lease(), at, null)));
+
+    assertThat(claim(NODE_B, 10, T0.plusSeconds(3600))).isEmpty();
+  }
+
+  @Test
+  void reclaimAfterRetryRaisesTheFencingTokenAndTheAttempt() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob first = claimOne(T0);
+    retry(first, T0.plusSeconds(1), T0.plusSeconds(5));
+
+    StoredJob second = claimOne(T0.plusSeconds(5));
+
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.startedAt()).isEqualTo(T0.plusSeconds(5));
+  }
+
+  @Test
+  void reclaimedJobStartsWithNoProgress() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob first = claimOne(T0);
+    assertThat(repository.updateProgress(
+            new ProgressUpdate(first.lease(), new Progress(40, "halfway"), T0.plusSeconds(1))))
+        .isTrue();
+    retry(first, T0.plusSeconds(2), T0.plusSeconds(2));
+
+    StoredJob second = claimOne(T0.plusSeconds(3));
+
+    assertThat(second.progress()).isEqualTo(Progress.NONE);
+    assertThat(find(job.id()).progress()).isEqualTo(Progress.NONE);
+  }
+
+  @Test
+  void concurrentClaimersTakeEveryJobExactlyOnce() throws Exception {
+    int jobCount = hammerJobCount();
+    int threads = concurrentThreads();
+    List<NewJob> jobs =
+        IntStream.range(0, jobCount)
+            .mapToObj(i -> job().priority(i % 7).runAt(T0.minusMillis(i)).build())
+            .toList();
+    for (int from = 0; from < jobCount; from += 500) {
+      repository.insert(jobs.subList(from, Math.min(jobCount, from + 500)));
+    }
+    Map<JobId, String> claimers = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<JobId> claimedIds = new ConcurrentLinkedQueue<>();
+
+    runConcurrently(
+        threads,
+        i -> {
+          String node = "node-" + i;
+          int batch = 1 + i % 5;
+          List<StoredJob> claimed;
+          do {
+            claimed = repository.claim(new ClaimRequest(node, batch, T0, T0.plus(LEASE)));
+            for (StoredJob job : claimed) {
+              claimedIds.add(job.id());
+              claimers.put(job.id(), node);
+            }
+          } while (!claimed.isEmpty());
+          return null;
+        });
+
+    assertThat(claimedIds).hasSize(jobCount).doesNotHaveDuplicates();
+    assertThat(Set.copyOf(claimedIds))
+        .isEqualTo(jobs.stream().map(NewJob::id).collect(Collectors.toSet()));
+    for (NewJob job : jobs) {
+      StoredJob stored = find(job.id());
+      assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+      assertThat(stored.attempt()).isEqualTo(1);
+      assertThat(stored.ownerNode()).isEqualTo(claimers.get(job.id()));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // apply
+
+  @Test
+  void completedTransitionStoresResultAndFinishesJob() throws IOException {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    ReportResult result =
+        ReportResult.ofText("region,total\nEMEA,42\n", "text/csv")
+            .withFileName("sales.csv")
+            .withMetadata("rows", "1");
+    Instant at = T0.plusSeconds(7);
+
+    Set<JobId> applied = repository.apply(List.of(Transition.completed(running.lease(), at, result)));
+
+    assertThat(applied).containsExactly(job.id());
+    StoredJob done = find(job.id());
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.finishedAt()).isEqualTo(at);
+    assertThat(done.updatedAt()).isEqualTo(at);
+    assertThat(done.startedAt()).isEqualTo(T0);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.ownerNode()).isNull();
+    assertThat(done.leaseExpiresAt()).isNull();
+    assertThat(done.cancellationRequested()).isFalse();
+    assertThat(done.progress().percent()).isEqualTo(100);
+    assertThat(done.result())
+        .isEqualTo(new ResultInfo("text/csv", "sales.csv", result.sizeBytes(), Map.of("rows", "1")));
+    assertThat(readResult(job.id())).isEqualTo(result.bytes());
+  }
+
+  @Test
+  void resultBytesRoundTripExactly() throws IOException {
+    byte[] content = new byte[largeResultBytes()];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 31 + (i >>> 8));
+    }
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    repository.apply(
+        List.of(
+            Transition.completed(
+                running.lease(),
+                T0.plusSeconds(1),
+                ReportResult.ofBytes(content, "application/octet-stream"))));
+
+    assertThat(readResult(job.id())).isEqualTo(content);
+    assertThat(find(job.id()).result().sizeBytes()).isEqualTo(content.length);
+  }
+
+  @Test
+  void emptyResultIsStoredAsZeroBytes() throws IOException {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    repository.apply(
+        List.of(Transition.completed(running.lease(), T0.plusSeconds(1), ReportResult.empty())));
+
+    assertThat(readResult(job.id())).isEmpty();
+    ResultInfo info = find(job.id()).result();
+    assertThat(info.sizeBytes()).isZero();
+    assertThat(info.fileName()).isNull();
+    assertThat(info.metadata()).isEmpty();
+  }
+
+  @Test
+  void failedTransitionStoresErrorAndFinishesJob() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    JobError error =
+        new JobError(
+            "java.lang.IllegalStateException",
+            "no data for région 東京",
+            "java.lang.IllegalStateException: no data\n\tat Sales.run(Sales.java:42)\n");
+    Instant at = T0.plusSeconds(4);
+
+    Set<JobId> applied = repository.apply(List.of(Transition.failed(running.lease(), at, error)));
+
+    assertThat(applied).containsExactly(job.id());
+    StoredJob failed = find(job.id());
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.lastError()).isEqualTo(error);
+    assertThat(failed.finishedAt()).isEqualTo(at);
+    assertThat(failed.updatedAt()).isEqualTo(at);
+    assertThat(failed.ownerNode()).isNull();
+    assertThat(failed.leaseExpiresAt()).isNull();
+    assertThat(failed.result()).isNull();
+    assertThat(repository.openResult(job.id())).isEmpty();
+  }
+
+  @Test
+  void errorWithoutMessageRoundTrips() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    JobError error = new JobError("java.lang.NullPointerException", null, "trace");
+
+    repository.apply(List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error)));
+
+    assertThat(find(job.id()).lastError()).isEqualTo(error);
+  }
+
+  @Test
+  void cancelledTransitionFinishesJob() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    repository.requestCancellation(job.id(), T0.plusSeconds(1));
+    JobError error = new JobError("org.reportorchestrator.ReportCancelledException", "cancelled", "t");
+    Instant at = T0.plusSeconds(2);
+
+    Set<JobId> applied = repository.apply(List.of(Transition.cancelled(running.lease(), at, error)));
+
+    assertThat(applied).containsExactly(job.id());
+    StoredJob cancelled = find(job.id());
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.finishedAt()).isEqualTo(at);
+    assertThat(cancelled.updatedAt()).isEqualTo(at);
+    assertThat(cancelled.lastError()).isEqualTo(error);
+    assertThat(cancelled.ownerNode()).isNull();
+    assertThat(cancelled.leaseExpiresAt()).isNull();
+    assertThat(cancelled.cancellationRequested()).isFalse();
+  }
+
+  @Test
+  void retryTransitionRequeuesJobForNextRunAtKeepingTheAttempt() {
+    NewJob job = job().maxAttempts(3).build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    JobError error = error("timeout talking to warehouse");
+    Instant at = T0.plusSeconds(2);
+    Instant nextRunAt = T0.plusSeconds(60);
+
+    Set<JobId> applied =
+        repository.apply(List.of(Transition.retry(running.lease(), at, nextRunAt, error)));
+
+    assertThat(applied).containsExactly(job.id());
+    StoredJob requeued = find(job.id());
+    assertThat(requeued.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(requeued.runAt()).isEqualTo(nextRunAt);
+    assertThat(requeued.attempt()).isEqualTo(1);
+    assertThat(requeued.lastError()).isEqualTo(error);
+    assertThat(requeued.updatedAt()).isEqualTo(at);
+    assertThat(requeued.finishedAt()).isNull();
+    assertThat(requeued.ownerNode()).isNull();
+    assertThat(requeued.leaseExpiresAt()).isNull();
+    assertThat(requeued.cancellationRequested()).isFalse();
+  }
+
+  @Test
+  void retriedJobIsClaimableAgainOnlyOnceDue() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob first = claimOne(T0);
+    retry(first, T0.plusSeconds(1), T0.plusSeconds(60));
+
+    assertThat(claim(NODE_B, 10, T0.plusSeconds(59))).isEmpty();
+    List<StoredJob> again = claim(NODE_B, 10, T0.plusSeconds(60));
+
+    assertThat(again).extracting(StoredJob::id).containsExactly(job.id());
+    StoredJob second = again.get(0);
+    assertThat(second.ownerNode()).isEqualTo(NODE_B);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    assertThat(second.lastError()).isEqualTo(error("retry me"));
+  }
+
+  @Test
+  void releasedTransitionRefundsTheAttemptAndIsDueAtOnce() {
+    NewJob job = job().runAt(T0.minusSeconds(30)).build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    Instant at = T0.plusSeconds(10);
+
+    Set<JobId> applied = repository.apply(List.of(Transition.released(running.lease(), at)));
+
+    assertThat(applied).containsExactly(job.id());
+    StoredJob released = find(job.id());
+    assertThat(released.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(released.attempt()).isZero();
+    assertThat(released.runAt()).isEqualTo(at);
+    assertThat(released.ownerNode()).isNull();
+    assertThat(released.leaseExpiresAt()).isNull();
+    StoredJob reclaimed = claimOne(at);
+    assertThat(reclaimed.attempt()).isEqualTo(1);
+    assertThat(reclaimed.fencingToken()).isGreaterThan(running.fencingToken());
+  }
+
+  @Test
+  void mixedBatchReturnsExactlyTheAppliedIds() {
+    List<NewJob> jobs = IntStream.range(0, 6).mapToObj(i -> job().priority(10 - i).build()).toList();
+    repository.insert(jobs);
+    Map<JobId, StoredJob> claimed = byId(claim(NODE_A, 6, T0));
+    List<StoredJob> running = jobs.stream().map(j -> claimed.get(j.id())).toList();
+    assertThat(running).doesNotContainNull();
+    Instant at = T0.plusSeconds(5);
+    // job 5 finished earlier, so its transition in the batch below is stale
+    repository.apply(List.of(Transition.failed(running.get(5).lease(), T0.plusSeconds(1), error("x"))));
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.completed(running.get(0).lease(), at, ReportResult.ofText("a", "text/plain")),
+                Transition.failed(running.get(1).lease(), at, error("b")),
+                Transition.cancelled(running.get(2).lease(), at, null),
+                Transition.retry(running.get(3).lease(), at, at.plusSeconds(5), error("d")),
+                Transition.released(
+                    new Lease(running.get(4).id(), running.get(4).fencingToken() + 1000), at),
+                Transition.completed(running.get(5).lease(), at, ReportResult.empty()),
+                Transition.failed(new Lease(randomId(), 1), at, error("unknown"))));
+
+    assertThat(applied)
+        .containsExactlyInAnyOrder(
+            running.get(0).id(), running.get(1).id(), running.get(2).id(), running.get(3).id());
+    assertThat(find(running.get(0).id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(find(running.get(1).id()).state()).isEqualTo(JobState.FAILED);
+    assertThat(find(running.get(2).id()).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(find(running.get(3).id()).state()).isEqualTo(JobState.REQUESTED);
+    assertThat(find(running.get(4).id())).isEqualTo(running.get(4));
+    assertThat(find(running.get(5).id()).state()).isEqualTo(JobState.FAILED);
+  }
+
+  @Test
+  void applyingNothingAppliesNothing() {
+    assertThat(repository.apply(List.of())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // fencing
+
+  @Test
+  void staleOwnerCannotCompleteAfterReclaim() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob stale = claimOne(T0);
+    // core rescues the expired lease and another node claims the job
+    retry(stale, T0.plusSeconds(40), T0.plusSeconds(40));
+    StoredJob current =
+        repository.claim(new ClaimRequest(NODE_B, 1, T0.plusSeconds(41), T0.plusSeconds(71))).get(0);
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.completed(
+                    stale.lease(), T0.plusSeconds(42), ReportResult.ofText("late", "text/plain"))));
+
+    assertThat(applied).isEmpty();
+    assertThat(find(job.id())).isEqualTo(current);
+    assertThat(repository.openResult(job.id())).isEmpty();
+  }
+
+  @Test
+  void staleOwnerCannotRequeueAJobWhileItWaitsForItsRetry() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    retry(running, T0.plusSeconds(1), T0.plusSeconds(100));
+    StoredJob waiting = find(job.id());
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.released(running.lease(), T0.plusSeconds(2)),
+                Transition.failed(running.lease(), T0.plusSeconds(2), error("late"))));
+
+    assertThat(applied).isEmpty();
+    assertThat(find(job.id())).isEqualTo(waiting);
+  }
+
+  @Test
+  void transitionWithAWrongTokenChangesNothing() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.failed(
+                    new Lease(job.id(), running.fencingToken() - 1), T0.plusSeconds(1), error("x")),
+                Transition.failed(
+                    new Lease(job.id(), running.fencingToken() + 1), T0.plusSeconds(1), error("y"))));
+
+    assertThat(applied).isEmpty();
+    assertThat(find(job.id())).isEqualTo(running);
+  }
+
+  @Test
+  void transitionOnAFinishedJobChangesNothing() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    repository.apply(List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error("first"))));
+    StoredJob failed = find(job.id());
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.completed(running.lease(), T0.plusSeconds(2), ReportResult.empty()),
+                Transition.retry(running.lease(), T0.plusSeconds(2), T0.plusSeconds(3), error("x")),
+                Transition.cancelled(running.lease(), T0.plusSeconds(2), null)));
+
+    assertThat(applied).isEmpty();
+    assertThat(find(job.id())).isEqualTo(failed);
+  }
+
+  @Test
+  void completingTwiceAppliesOnlyTheFirst() throws IOException {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    ReportResult first = ReportResult.ofText("first", "text/plain");
+    ReportResult second = ReportResult.ofText("second, longer", "text/csv");
+
+    Set<JobId> firstApplied =
+        repository.apply(List.of(Transition.completed(running.lease(), T0.plusSeconds(1), first)));
+    Set<JobId> secondApplied =
+        repository.apply(List.of(Transition.completed(running.lease(), T0.plusSeconds(2), second)));
+
+    assertThat(firstApplied).containsExactly(job.id());
+    assertThat(secondApplied).isEmpty();
+    assertThat(find(job.id()).finishedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(find(job.id()).result().contentType()).isEqualTo("text/plain");
+    assertThat(readResult(job.id())).isEqualTo(first.bytes());
+  }
+
+  @Test
+  void twoTransitionsOfOneJobInOneBatchApplyOnlyTheFirst() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.failed(running.lease(), T0.plusSeconds(1), error("first")),
+                Transition.completed(running.lease(), T0.plusSeconds(1), ReportResult.empty())));
+
+    assertThat(applied).containsExactly(job.id());
+    assertThat(find(job.id()).state()).isEqualTo(JobState.FAILED);
+    assertThat(repository.openResult(job.id())).isEmpty();
+  }
+
+  @Test
+  void transitionOnAQueuedJobChangesNothing() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob queued = find(job.id());
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(Transition.failed(queued.lease(), T0.plusSeconds(1), error("never ran"))));
+
+    assertThat(applied).isEmpty();
+    assertThat(find(job.id())).isEqualTo(queued);
+  }
+
+  @Test
+  void concurrentTransitionsOnOneLeaseApplyExactlyOnce() throws Exception {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    int threads = concurrentThreads();
+
+    List<Set<JobId>> outcomes =
+        runConcurrently(
+            threads,
+            i -> {
+              Instant at = T0.plusSeconds(1 + i);
+              Transition transition =
+                  i % 2 == 0
+                      ? Transition.completed(running.lease(), at, ReportResult.ofText("r" + i, "text/plain"))
+                      : Transition.retry(running.lease(), at, at, error("e" + i));
+              return repository.apply(List.of(transition));
+            });
+
+    assertThat(outcomes).filteredOn(applied -> applied.contains(job.id())).hasSize(1);
+    StoredJob after = find(job.id());
+    assertThat(after.state()).isIn(JobState.COMPLETED, JobState.REQUESTED);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // leases and heartbeats
+
+  @Test
+  void heartbeatExtendsOnlyLeasesWithTheCurrentToken() {
+    List<NewJob> jobs = List.of(job().priority(2).build(), job().priority(1).build());
+    repository.insert(jobs);
+    List<StoredJob> running = claim(NODE_A, 2, T0);
+    Lease current = running.get(0).lease();
+    Lease stale = new Lease(running.get(1).id(), running.get(1).fencingToken() - 1);
+    Instant now = T0.plusSeconds(10);
+    Instant expiresAt = now.plus(LEASE);
+
+    HeartbeatResult result =
+        repository.extendLeases(new LeaseExtension(NODE_A, List.of(current, stale), now, expiresAt));
+
+    assertThat(result.lost()).containsExactly(stale.jobId());
+    assertThat(result.cancellationRequested()).isEmpty();
+    assertThat(find(current.jobId()).leaseExpiresAt()).isEqualTo(expiresAt);
+    assertThat(find(stale.jobId())).isEqualTo(running.get(1));
+  }
+
+  @Test
+  void heartbeatReportsFinishedRequeuedAndUnknownJobsAsLost() {
+    List<NewJob> jobs =
+        List.of(job().priority(3).build(), job().priority(2).build(), job().priority(1).build());
+    repository.insert(jobs);
+    List<StoredJob> running = claim(NODE_A, 3, T0);
+    complete(running.get(0), T0.plusSeconds(1));
+    retry(running.get(1), T0.plusSeconds(1), T0.plusSeconds(100));
+    Lease unknown = new Lease(randomId(), 1);
+
+    HeartbeatResult result =
+        repository.extendLeases(
+            new LeaseExtension(
+                NODE_A,
+                List.of(running.get(0).lease(), running.get(1).lease(), running.get(2).lease(), unknown),
+                T0.plusSeconds(5),
+                T0.plusSeconds(35)));
+
+    assertThat(result.lost())
+        .containsExactlyInAnyOrder(running.get(0).id(), running.get(1).id(), unknown.jobId());
+    assertThat(find(running.get(0).id()).leaseExpiresAt()).isNull();
+    assertThat(find(running.get(1).id()).leaseExpiresAt()).isNull();
+    assertThat(find(running.get(2).id()).leaseExpiresAt()).isEqualTo(T0.plusSeconds(35));
+  }
+
+  @Test
+  void heartbeatReportsCancellationRequestsOfExtendedJobs() {
+    List<NewJob> jobs = List.of(job().priority(2).build(), job().priority(1).build());
+    repository.insert(jobs);
+    List<StoredJob> running = claim(NODE_A, 2, T0);
+    assertThat(repository.requestCancellation(running.get(1).id(), T0.plusSeconds(1))).isTrue();
+
+    HeartbeatResult result =
+        repository.extendLeases(
+            new LeaseExtension(
+                NODE_A,
+                List.of(running.get(0).lease(), running.get(1).lease()),
+                T0.plusSeconds(5),
+                T0.plusSeconds(35)));
+
+    assertThat(result.lost()).isEmpty();
+    assertThat(result.cancellationRequested()).containsExactly(running.get(1).id());
+    assertThat(find(running.get(1).id()).leaseExpiresAt()).isEqualTo(T0.plusSeconds(35));
+    assertThat(find(running.get(1).id()).cancellationRequested()).isTrue();
+  }
+
+  @Test
+  void heartbeatWithoutLeasesFindsNothing() {
+    HeartbeatResult result =
+        repository.extendLeases(new LeaseExtension(NODE_A, List.of(), T0, T0.plus(LEASE)));
+
+    assertThat(result.lost()).isEmpty();
+    assertThat(result.cancellationRequested()).isEmpty();
+  }
+
+  @Test
+  void findExpiredLeasesReturnsOnlyRunningJobsWhoseLeasePassedOldestFirst() {
+    List<NewJob> jobs = IntStream.range(0, 5).mapToObj(i -> job().build()).toList();
+    repository.insert(jobs);
+    // leases expiring at T0+30, T0+10, T0+20 (expired at T0+25: the last two), T0+25 (exactly now)
+    StoredJob late = claimUntil(T0, T0.plusSeconds(30));
+    StoredJob oldest = claimUntil(T0, T0.plusSeconds(10));
+    StoredJob middle = claimUntil(T0, T0.plusSeconds(20));
+    StoredJob boundary = claimUntil(T0, T0.plusSeconds(25));
+    StoredJob finished = claimUntil(T0, T0.plusSeconds(5));
+    complete(finished, T0.plusSeconds(1));
+
+    List<StoredJob> expired = repository.findExpiredLeases(T0.plusSeconds(25), 10);
+
+    assertThat(expired).extracting(StoredJob::id).containsExactly(oldest.id(), middle.id());
+    assertThat(expired.get(0)).isEqualTo(find(oldest.id()));
+    assertThat(late.leaseExpiresAt()).isAfter(T0.plusSeconds(25));
+    assertThat(boundary.leaseExpiresAt()).isEqualTo(T0.plusSeconds(25));
+  }
+
+  @Test
+  void findExpiredLeasesHonoursItsLimit() {
+    repository.insert(IntStream.range(0, 4).mapToObj(i -> job().build()).toList());
+    StoredJob first = claimUntil(T0, T0.plusSeconds(1));
+    StoredJob second = claimUntil(T0, T0.plusSeconds(2));
+    claimUntil(T0, T0.plusSeconds(3));
+    claimUntil(T0, T0.plusSeconds(4));
+
+    List<StoredJob> expired = repository.findExpiredLeases(T0.plusSeconds(60), 2);
+
+    assertThat(expired).extracting(StoredJob::id).containsExactly(first.id(), second.id());
+  }
+
+  @Test
+  void extendedLeaseIsNoLongerExpired() {
+    repository.insert(List.of(job().build(), job().build()));
+    StoredJob extended = claimUntil(T0, T0.plusSeconds(30));
+    StoredJob neglected = claimUntil(T0, T0.plusSeconds(30));
+    repository.extendLeases(
+        new LeaseExtension(NODE_A, List.of(extended.lease()), T0.plusSeconds(20), T0.plusSeconds(50)));
+
+    List<StoredJob> expired = repository.findExpiredLeases(T0.plusSeconds(40), 10);
+
+    assertThat(expired).extracting(StoredJob::id).containsExactly(neglected.id());
+  }
+
+  @Test
+  void findExpiredLeasesIgnoresQueuedJobs() {
+    repository.insert(List.of(job().runAt(T0.minusSeconds(600)).build()));
+
+    assertThat(repository.findExpiredLeases(T0.plusSeconds(600), 10)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // progress
+
+  @Test
+  void progressWrittenUnderTheCurrentLeaseIsVisibleThroughFind() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    Progress progress = new Progress(42, "reading ledger ✓");
+
+    boolean written =
+        repository.updateProgress(new ProgressUpdate(running.lease(), progress, T0.plusSeconds(3)));
+
+    assertThat(written).isTrue();
+    StoredJob stored = find(job.id());
+    assertThat(stored.progress()).isEqualTo(progress);
+    assertThat(stored.updatedAt()).isEqualTo(T0.plusSeconds(3));
+    assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+    assertThat(stored.leaseExpiresAt()).isEqualTo(running.leaseExpiresAt());
+  }
+
+  @Test
+  void progressUnderAStaleLeaseIsRejected() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob stale = claimOne(T0);
+    retry(stale, T0.plusSeconds(1), T0.plusSeconds(1));
+    StoredJob current = claimOne(T0.plusSeconds(2));
+
+    boolean written =
+        repository.updateProgress(
+            new ProgressUpdate(stale.lease(), new Progress(90, "late"), T0.plusSeconds(3)));
+
+    assertThat(written).isFalse();
+    assertThat(find(job.id())).isEqualTo(current);
+  }
+
+  @Test
+  void progressOfAFinishedOrUnknownJobIsRejected() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    complete(running, T0.plusSeconds(1));
+    StoredJob done = find(job.id());
+
+    assertThat(repository.updateProgress(
+            new ProgressUpdate(running.lease(), new Progress(50, null), T0.plusSeconds(2))))
+        .isFalse();
+    assertThat(repository.updateProgress(
+            new ProgressUpdate(new Lease(randomId(), 1), new Progress(50, null), T0.plusSeconds(2))))
+        .isFalse();
+    assertThat(find(job.id())).isEqualTo(done);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // cancellation
+
+  @Test
+  void cancelQueuedCancelsARequestedJob() {
+    NewJob job = job().runAt(T0.plusSeconds(3600)).build();
+    repository.insert(List.of(job));
+    Instant now = T0.plusSeconds(5);
+
+    boolean cancelled = repository.cancelQueued(job.id(), now);
+
+    assertThat(cancelled).isTrue();
+    StoredJob stored = find(job.id());
+    assertThat(stored.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(stored.finishedAt()).isEqualTo(now);
+    assertThat(stored.updatedAt()).isEqualTo(now);
+    assertThat(stored.attempt()).isZero();
+    assertThat(claim(NODE_A, 10, T0.plusSeconds(7200))).isEmpty();
+  }
+
+  @Test
+  void cancelQueuedLeavesARunningJobUntouched() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    boolean cancelled = repository.cancelQueued(job.id(), T0.plusSeconds(1));
+
+    assertThat(cancelled).isFalse();
+    assertThat(find(job.id())).isEqualTo(running);
+  }
+
+  @Test
+  void cancelQueuedLeavesAFinishedJobUntouched() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    complete(claimOne(T0), T0.plusSeconds(1));
+    StoredJob done = find(job.id());
+
+    assertThat(repository.cancelQueued(job.id(), T0.plusSeconds(2))).isFalse();
+    assertThat(find(job.id())).isEqualTo(done);
+  }
+
+  @Test
+  void cancelQueuedTwiceCancelsOnce() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+
+    assertThat(repository.cancelQueued(job.id(), T0.plusSeconds(1))).isTrue();
+    assertThat(repository.cancelQueued(job.id(), T0.plusSeconds(2))).isFalse();
+    assertThat(find(job.id()).finishedAt()).isEqualTo(T0.plusSeconds(1));
+  }
+
+  @Test
+  void cancelQueuedOfAJobWaitingForItsRetryCancelsIt() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    retry(claimOne(T0), T0.plusSeconds(1), T0.plusSeconds(60));
+
+    assertThat(repository.cancelQueued(job.id(), T0.plusSeconds(2))).isTrue();
+    assertThat(find(job.id()).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(claim(NODE_A, 10, T0.plusSeconds(120))).isEmpty();
+  }
+
+  @Test
+  void cancelOfUnknownJobReturnsFalse() {
+    assertThat(repository.cancelQueued(randomId(), T0)).isFalse();
+    assertThat(repository.requestCancellation(randomId(), T0)).isFalse();
+  }
+
+  @Test
+  void requestCancellationFlagsARunningJob() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    boolean flagged = repository.requestCancellation(job.id(), T0.plusSeconds(1));
+
+    assertThat(flagged).isTrue();
+    StoredJob stored = find(job.id());
+    assertThat(stored.cancellationRequested()).isTrue();
+    assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+    assertThat(stored.fencingToken()).isEqualTo(running.fencingToken());
+    assertThat(stored.ownerNode()).isEqualTo(NODE_A);
+  }
+
+  @Test
+  void requestCancellationOfAQueuedOrFinishedJobReturnsFalseAndChangesNothing() {
+    NewJob queued = job().runAt(T0.plusSeconds(3600)).build();
+    NewJob finished = job().build();
+    repository.insert(List.of(queued, finished));
+    complete(claimOne(T0), T0.plusSeconds(1));
+    StoredJob queuedBefore = find(queued.id());
+    StoredJob finishedBefore = find(finished.id());
+
+    assertThat(repository.requestCancellation(queued.id(), T0.plusSeconds(2))).isFalse();
+    assertThat(repository.requestCancellation(finished.id(), T0.plusSeconds(2))).isFalse();
+    assertThat(find(queued.id())).isEqualTo(queuedBefore);
+    assertThat(find(finished.id())).isEqualTo(finishedBefore);
+  }
+
+  @Test
+  void cancellationFlagDoesNotSurviveARetryAndReclaim() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob first = claimOne(T0);
+    repository.requestCancellation(job.id(), T0.plusSeconds(1));
+    retry(first, T0.plusSeconds(2), T0.plusSeconds(2));
+
+    StoredJob second = claimOne(T0.plusSeconds(3));
+
+    assertThat(second.cancellationRequested()).isFalse();
+    HeartbeatResult heartbeat =
+        repository.extendLeases(
+            new LeaseExtension(NODE_A, List.of(second.lease()), T0.plusSeconds(4), T0.plusSeconds(34)));
+    assertThat(heartbeat.cancellationRequested()).isEmpty();
+  }
+
+  @Test
+  void cancelRacingWithClaimHasExactlyOneWinnerPerJob() throws Exception {
+    int jobCount = Math.max(50, hammerJobCount() / 10);
+    List<NewJob> jobs = IntStream.range(0, jobCount).mapToObj(i -> job().build()).toList();
+    repository.insert(jobs);
+    Set<JobId> cancelled = ConcurrentHashMap.newKeySet();
+    Set<JobId> claimed = ConcurrentHashMap.newKeySet();
+
+    runConcurrently(
+        2,
+        i -> {
+          if (i == 0) {
+            for (NewJob job : jobs) {
+              if (repository.cancelQueued(job.id(), T0)) {
+                cancelled.add(job.id());
+              }
+            }
+          } else {
+            List<StoredJob> batch;
+            do {
+              batch = repository.claim(new ClaimRequest(NODE_A, 3, T0, T0.plus(LEASE)));
+              batch.forEach(job -> claimed.add(job.id()));
+            } while (!batch.isEmpty());
+          }
+          return null;
+        });
+
+    assertThat(cancelled).filteredOn(claimed::contains).as("both cancelled and claimed").isEmpty();
+    assertThat(cancelled.size() + claimed.size()).isEqualTo(jobCount);
+    for (NewJob job : jobs) {
+      JobState expected = cancelled.contains(job.id()) ? JobState.CANCELLED : JobState.RUNNING;
+      assertThat(find(job.id()).state()).isEqualTo(expected);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // results
+
+  @Test
+  void openResultOfUnknownJobIsEmpty() {
+    assertThat(repository.openResult(randomId())).isEmpty();
+  }
+
+  @Test
+  void openResultOfAJobThatDidNotCompleteIsEmpty() {
+    NewJob queued = job().priority(1).build();
+    NewJob running = job().priority(3).build();
+    NewJob failed = job().priority(2).build();
+    repository.insert(List.of(queued, running, failed));
+    claim(NODE_A, 1, T0);
+    StoredJob toFail = claimOne(T0);
+    repository.apply(List.of(Transition.failed(toFail.lease(), T0.plusSeconds(1), error("x"))));
+
+    assertThat(repository.openResult(queued.id())).isEmpty();
+    assertThat(repository.openResult(running.id())).isEmpty();
+    assertThat(repository.openResult(failed.id())).isEmpty();
+  }
+
+  @Test
+  void resultCanBeOpenedMoreThanOnce() throws IOException {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    complete(claimOne(T0), T0.plusSeconds(1));
+
+    assertThat(readResult(job.id())).isEqualTo(readResult(job.id()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // query
+
+  @Test
+  void queryFiltersByState() {
+    NewJob queued = job().createdAt(T0.plusSeconds(1)).build();
+    NewJob running = job().createdAt(T0.plusSeconds(2)).priority(9).build();
+    NewJob cancelled = job().createdAt(T0.plusSeconds(3)).build();
+    repository.insert(List.of(queued, running, cancelled));
+    claim(NODE_A, 1, T0.plusSeconds(10));
+    repository.cancelQueued(cancelled.id(), T0.plusSeconds(11));
+
+    assertThat(ids(repository.query(JobQuery.all().inStates(JobState.RUNNING))))
+        .containsExactly(running.id());
+    assertThat(ids(repository.query(JobQuery.all().inStates(JobState.REQUESTED, JobState.CANCELLED))))
+        .containsExactly(queued.id(), cancelled.id());
+    assertThat(ids(repository.query(JobQuery.all().inStates(JobState.COMPLETED)))).isEmpty();
+    assertThat(ids(repository.query(JobQuery.all())))
+        .containsExactly(queued.id(), running.id(), cancelled.id());
+  }
+
+  @Test
+  void queryFiltersByReportTypeAndState() {
+    NewJob salesQueued = job().type("sales").createdAt(T0.plusSeconds(1)).build();
+    NewJob stockQueued = job().type("stock").createdAt(T0.plusSeconds(2)).build();
+    NewJob salesRunning = job().type("sales").createdAt(T0.plusSeconds(3)).priority(9).build();
+    repository.insert(List.of(salesQueued, stockQueued, salesRunning));
+    claim(NODE_A, 1, T0.plusSeconds(10));
+
+    assertThat(ids(repository.query(JobQuery.all().ofType("sales"))))
+        .containsExactly(salesQueued.id(), salesRunning.id());
+    assertThat(ids(repository.query(JobQuery.all().ofType("stock"))))
+        .containsExactly(stockQueued.id());
+    assertThat(ids(repository.query(JobQuery.all().ofType("sales").inStates(JobState.REQUESTED))))
+        .containsExactly(salesQueued.id());
+    assertThat(ids(repository.query(JobQuery.all().ofType("unknown")))).isEmpty();
+  }
+
+  @Test
+  void queryReturnsJobsAsStored() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    assertThat(repository.query(JobQuery.all())).containsExactly(running);
+  }
+
+  @Test
+  void queryPagesInCreationOrderWithoutOverlap() {
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      // inserted out of creation order: createdAt runs 0, 22, 1, 21, ... seconds after T0
+      int second = i % 2 == 0 ? i / 2 : 22 - i / 2;
+      jobs.add(job().createdAt(T0.plusSeconds(second)).build());
+    }
+    repository.insert(jobs);
+    List<JobId> expected =
+        jobs.stream()
+            .sorted((a, b) -> a.createdAt().compareTo(b.createdAt()))
+            .map(NewJob::id)
+            .toList();
+
+    List<JobId> paged = new ArrayList<>();
+    for (int offset = 0; offset < 30; offset += 5) {
+      paged.addAll(ids(repository.query(JobQuery.all().page(offset, 5))));
+    }
+
+    assertThat(paged).containsExactlyElementsOf(expected);
+    assertThat(ids(repository.query(JobQuery.all().page(20, 5)))).hasSize(3);
+    assertThat(repository.query(JobQuery.all().page(23, 5))).isEmpty();
+  }
+
+  @Test
+  void queryPagesJobsCreatedAtTheSameInstantWithoutOverlapOrGaps() {
+    List<NewJob> jobs =
+        IntStream.range(0, 17).mapToObj(i -> job().createdAt(T0.plusSeconds(i / 6)).build()).toList();
+    repository.insert(jobs);
+
+    List<JobId> paged = new ArrayList<>();
+    for (int offset = 0; offset < 17; offset += 4) {
+      paged.addAll(ids(repository.query(JobQuery.all().page(offset, 4))));
+    }
+
+    assertThat(paged).doesNotHaveDuplicates().hasSize(17);
+    assertThat(paged).containsExactlyElementsOf(ids(repository.query(JobQuery.all().page(0, 17))));
+    List<Instant> createdAts = paged.stream().map(id -> find(id).createdAt()).toList();
+    assertThat(createdAts).isSorted();
+  }
+
+  @Test
+  void queryPagesWithinAFilter() {
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      jobs.add(job().type(i % 3 == 0 ? "sales" : "stock").createdAt(T0.plusSeconds(i)).build());
+    }
+    repository.insert(jobs);
+    List<JobId> sales =
+        jobs.stream().filter(j -> j.reportType().equals("sales")).map(NewJob::id).toList();
+
+    assertThat(ids(repository.query(JobQuery.all().ofType("sales").page(0, 3))))
+        .containsExactlyElementsOf(sales.subList(0, 3));
+    assertThat(ids(repository.query(JobQuery.all().ofType("sales").page(3, 3))))
+        .containsExactly(sales.get(3));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // purge
+
+  @Test
+  void purgeDeletesOnlyTerminalJobsFinishedBeforeTheCutoff() {
+    NewJob oldCompleted = job().priority(4).build();
+    NewJob oldFailed = job().priority(3).build();
+    NewJob recentCompleted = job().priority(2).build();
+    NewJob oldCancelled = job().runAt(T0.plusSeconds(3600)).build();
+    NewJob queued = job().runAt(T0.plusSeconds(3600)).createdAt(T0.minusSeconds(86_400)).build();
+    NewJob running = job().priority(1).createdAt(T0.minusSeconds(86_400)).build();
+    repository.insert(List.of(oldCompleted, oldFailed, recentCompleted, oldCancelled, queued, running));
+    Map<JobId, StoredJob> claimed = byId(claim(NODE_A, 4, T0));
+    assertThat(claimed)
+        .containsOnlyKeys(oldCompleted.id(), oldFailed.id(), recentCompleted.id(), running.id());
+    complete(claimed.get(oldCompleted.id()), T0.plusSeconds(10));
+    repository.apply(
+        List.of(
+            Transition.failed(claimed.get(oldFailed.id()).lease(), T0.plusSeconds(20), error("x"))));
+    complete(claimed.get(recentCompleted.id()), T0.plusSeconds(100));
+    repository.cancelQueued(oldCancelled.id(), T0.plusSeconds(30));
+    Instant cutoff = T0.plusSeconds(100);
+
+    int purged = repository.purgeFinished(cutoff, 100);
+
+    assertThat(purged).isEqualTo(3);
+    assertThat(repository.find(oldCompleted.id())).isEmpty();
+    assertThat(repository.find(oldFailed.id())).isEmpty();
+    assertThat(repository.find(oldCancelled.id())).isEmpty();
+    assertThat(all()).extracting(StoredJob::id)
+        .containsExactlyInAnyOrder(recentCompleted.id(), queued.id(), running.id());
+    assertThat(repository.purgeFinished(cutoff, 100)).isZero();
+  }
+
+  @Test
+  void purgeDeletesAtMostTheLimitPerCall() {
+    List<NewJob> jobs = IntStream.range(0, 5).mapToObj(i -> job().build()).toList();
+    repository.insert(jobs);
+    for (StoredJob running : claim(NODE_A, 5, T0)) {
+      complete(running, T0.plusSeconds(1));
+    }
+
+    assertThat(repository.purgeFinished(T0.plusSeconds(2), 2)).isEqualTo(2);
+    assertThat(all()).hasSize(3);
+    assertThat(repository.purgeFinished(T0.plusSeconds(2), 2)).isEqualTo(2);
+    assertThat(repository.purgeFinished(T0.plusSeconds(2), 2)).isEqualTo(1);
+    assertThat(repository.purgeFinished(T0.plusSeconds(2), 2)).isZero();
+    assertThat(all()).isEmpty();
+  }
+
+  @Test
+  void purgeDeletesResultsToo() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    complete(claimOne(T0), T0.plusSeconds(1));
+
+    repository.purgeFinished(T0.plusSeconds(2), 10);
+
+    assertThat(repository.openResult(job.id())).isEmpty();
+    assertThat(repository.find(job.id())).isEmpty();
+  }
+
+  @Test
+  void purgeNeverTouchesQueuedOrRunningJobs() {
+    NewJob queued = job().runAt(T0.plusSeconds(3600)).createdAt(T0.minusSeconds(10_000)).build();
+    NewJob running = job().runAt(T0.minusSeconds(10_000)).createdAt(T0.minusSeconds(10_000)).build();
+    repository.insert(List.of(queued, running));
+    StoredJob claimed = claimOne(T0);
+    retry(claimed, T0.plusSeconds(1), T0.plusSeconds(1));
+    claimOne(T0.plusSeconds(2));
+
+    assertThat(repository.purgeFinished(T0.plusSeconds(1_000_000), 100)).isZero();
+    assertThat(all()).hasSize(2);
+  }
+
+  @Test
+  void purgedJobFreesItsIdempotencyKey() {
+    NewJob first = job().idempotencyKey("monthly").build();
+    repository.insert(List.of(first));
+    complete(claimOne(T0), T0.plusSeconds(1));
+    repository.purgeFinished(T0.plusSeconds(2), 10);
+    NewJob second = job().idempotencyKey("monthly").build();
+
+    assertThat(repository.insert(List.of(second))).containsExactly(new InsertResult(second.id(), true));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // helpers
+
+  /** A new job draft with defaults: due at {@link #T0}, created at {@link #T0}, priority 0. */
+  protected static NewJobDraft job() {
+    return new NewJobDraft();
+  }
+
+  protected static JobId randomId() {
+    return new JobId(UUID.randomUUID());
+  }
+
+  protected static JobError error(String message) {
+    return new JobError("java.lang.RuntimeException", message, "java.lang.RuntimeException: " + message);
+  }
+
+  protected final StoredJob find(JobId id) {
+    Optional<StoredJob> found = repository.find(id);
+    assertThat(found).as("job %s", id).isPresent();
+    return found.orElseThrow();
+  }
+
+  protected final List<StoredJob> all() {
+    return repository.query(JobQuery.all().page(0, JobQuery.MAX_LIMIT));
+  }
+
+  protected final List<StoredJob> claim(String node, int limit, Instant now) {
+    return repository.claim(new ClaimRequest(node, limit, now, now.plus(LEASE)));
+  }
+
+  /** Claims exactly one job at {@code now} for {@link #NODE_A}. */
+  protected final StoredJob claimOne(Instant now) {
+    List<StoredJob> claimed = claim(NODE_A, 1, now);
+    assertThat(claimed).as("claimed at %s", now).hasSize(1);
+    return claimed.get(0);
+  }
+
+  private StoredJob claimUntil(Instant now, Instant leaseExpiresAt) {
+    List<StoredJob> claimed = repository.claim(new ClaimRequest(NODE_A, 1, now, leaseExpiresAt));
+    assertThat(claimed).hasSize(1);
+    return claimed.get(0);
+  }
+
+  protected final void complete(StoredJob running, Instant at) {
+    Set<JobId> applied =
+        repository.apply(
+            List.of(Transition.completed(running.lease(), at, ReportResult.ofText("done", "text/plain"))));
+    assertThat(applied).containsExactly(running.id());
+  }
+
+  protected final void retry(StoredJob running, Instant at, Instant nextRunAt) {
+    Set<JobId> applied =
+        repository.apply(List.of(Transition.retry(running.lease(), at, nextRunAt, error("retry me"))));
+    assertThat(applied).containsExactly(running.id());
+  }
+
+  protected final byte[] readResult(JobId id) throws IOException {
+    Optional<InputStream> stream = repository.openResult(id);
+    assertThat(stream).as("result of %s", id).isPresent();
+    try (InputStream in = stream.orElseThrow()) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static Map<JobId, StoredJob> byId(List<StoredJob> jobs) {
+    Map<JobId, StoredJob> map = new LinkedHashMap<>();
+    jobs.forEach(job -> map.put(job.id(), job));
+    assertThat(map).as("distinct jobs").hasSameSizeAs(jobs);
+    return map;
+  }
+
+  private static List<JobId> ids(Collection<StoredJob> jobs) {
+    return jobs.stream().map(StoredJob::id).toList();
+  }
+
+  /** One task of a concurrency test, given its index. */
+  @FunctionalInterface
+  protected interface IndexedTask<T> {
+    T run(int index) throws Exception;
+  }
+
+  /**
+   * Runs {@code tasks} tasks on as many threads, released together by one start gate, and returns
+   * their results in index order. Fails if any task throws or the run exceeds {@link
+   * #concurrencyTimeout()}.
+   */
+  protected final <T> List<T> runConcurrently(int tasks, IndexedTask<T> task) throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(tasks);
+    try {
+      CountDownLatch ready = new CountDownLatch(tasks);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        int index = i;
+        Callable<T> callable =
+            () -> {
+              ready.countDown();
+              start.await();
+              return task.run(index);
+            };
+        futures.add(executor.submit(callable));
+      }
+      long timeoutMillis = concurrencyTimeout().toMillis();
+      assertThat(ready.await(timeoutMillis, TimeUnit.MILLISECONDS)).as("all threads ready").isTrue();
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(await(future, timeoutMillis));
+      }
+      return results;
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private static <T> T await(Future<T> future, long timeoutMillis) throws Exception {
+    try {
+      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (TimeoutException e) {
+      throw new AssertionError("concurrent task did not finish in time", e);
+    }
+  }
+
+  /** A mutable recipe for a {@link NewJob}; each call of {@link #job()} gets a new id. */
+  protected static final class NewJobDraft {
+    private final JobId id = randomId();
+    private String type = "sales-summary";
+    private Map<String, String> parameters = Map.of("region", "EMEA");
+    private @Nullable String idempotencyKey;
+    private int priority;
+    private Instant runAt = T0;
+    private int maxAttempts = 3;
+    private Duration timeout = Duration.ofMinutes(5);
+    private Instant createdAt = T0;
+
+    public NewJobDraft type(String value) {
+      type = value;
+      return this;
+    }
+
+    public NewJobDraft parameters(Map<String, String> value) {
+      parameters = value;
+      return this;
+    }
+
+    public NewJobDraft idempotencyKey(@Nullable String value) {
+      idempotencyKey = value;
+      return this;
+    }
+
+    public NewJobDraft priority(int value) {
+      priority = value;
+      return this;
+    }
+
+    public NewJobDraft runAt(Instant value) {
+      runAt = value;
+      return this;
+    }
+
+    public NewJobDraft maxAttempts(int value) {
+      maxAttempts = value;
+      return this;
+    }
+
+    public NewJobDraft timeout(Duration value) {
+      timeout = value;
+      return this;
+    }
+
+    public NewJobDraft createdAt(Instant value) {
+      createdAt = value;
+      return this;
+    }
+
+    public NewJob build() {
+      return new NewJob(
+          id, type, parameters, idempotencyKey, priority, runAt, maxAttempts, timeout, createdAt);
+    }
+  }
+}

@@ -1,0 +1,384 @@
+package org.reportorchestrator.inmemory;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.Progress;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.StorageException;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.HeartbeatResult;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.Lease;
+import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
+
+/**
+ * A {@link JobRepository} that keeps every job, and every result's bytes, on the heap. Thread-safe:
+ * one lock guards all state, so each call is atomic against every other.
+ *
+ * <p>It is <b>not durable</b>: everything is lost when the JVM stops, and it cannot be shared
+ * between processes, so it suits tests, demos and single-process experiments, not production. It
+ * keeps the semantics of the database stores (leases, fencing tokens, idempotency keys, claim
+ * order, results as bytes), and passes the same {@code JobRepositoryContract}.
+ *
+ * <p>Claiming costs {@code O((k + d) log n)} for {@code k} claimed jobs and {@code d} jobs that
+ * fell due since the previous claim: queued jobs wait in an index by due time and move to an index
+ * in claim order once due.
+ */
+public final class InMemoryJobRepository implements JobRepository {
+
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Map<JobId, JobRow> jobs = new HashMap<>();
+  private final Map<String, JobId> idempotencyKeys = new HashMap<>();
+
+  // Indexes over jobs. Every row sits in byCreation, and in exactly one of the others according to
+  // its state; a row leaves its index before a field that index sorts by changes (see reindex).
+  private final NavigableSet<JobRow> byCreation = new TreeSet<>(JobRow.CREATION_ORDER);
+  /** REQUESTED, not known to be due yet. */
+  private final NavigableSet<JobRow> scheduled = new TreeSet<>(JobRow.RUN_AT_ORDER);
+  /** REQUESTED and due at the time of some earlier claim. */
+  private final NavigableSet<JobRow> due = new TreeSet<>(JobRow.CLAIM_ORDER);
+  /** RUNNING. */
+  private final NavigableSet<JobRow> leased = new TreeSet<>(JobRow.LEASE_ORDER);
+  /** COMPLETED, FAILED or CANCELLED. */
+  private final NavigableSet<JobRow> finished = new TreeSet<>(JobRow.FINISHED_ORDER);
+
+  /** Creates an empty store. */
+  public InMemoryJobRepository() {}
+
+  @Override
+  public List<InsertResult> insert(List<NewJob> newJobs) {
+    Objects.requireNonNull(newJobs, "jobs");
+    return locked(
+        () -> {
+          List<InsertResult> results = new ArrayList<>(newJobs.size());
+          List<JobRow> created = new ArrayList<>();
+          Map<String, JobId> keysOfBatch = new HashMap<>();
+          Set<JobId> idsOfBatch = new HashSet<>();
+          for (NewJob job : newJobs) {
+            String key = job.idempotencyKey();
+            JobId holder = key == null ? null : idempotencyKeys.getOrDefault(key, keysOfBatch.get(key));
+            if (holder != null) {
+              results.add(new InsertResult(holder, false));
+              continue;
+            }
+            if (jobs.containsKey(job.id()) || !idsOfBatch.add(job.id())) {
+              // nothing has changed yet: the batch is stored whole or not at all
+              throw new StorageException("a job with id " + job.id() + " is already stored");
+            }
+            if (key != null) {
+              keysOfBatch.put(key, job.id());
+            }
+            created.add(new JobRow(job));
+            results.add(new InsertResult(job.id(), true));
+          }
+          for (JobRow row : created) {
+            jobs.put(row.id, row);
+            byCreation.add(row);
+            scheduled.add(row);
+          }
+          idempotencyKeys.putAll(keysOfBatch);
+          return results;
+        });
+  }
+
+  @Override
+  public List<StoredJob> claim(ClaimRequest request) {
+    Objects.requireNonNull(request, "request");
+    Instant now = request.now();
+    return locked(
+        () -> {
+          while (!scheduled.isEmpty() && !scheduled.first().runAt.isAfter(now)) {
+            due.add(scheduled.pollFirst());
+          }
+          List<JobRow> picked = new ArrayList<>(Math.min(request.limit(), due.size()));
+          for (JobRow row : due) {
+            if (picked.size() == request.limit()) {
+              break;
+            }
+            // a job can be in due yet not due at this now only if callers' clocks disagree
+            if (!row.runAt.isAfter(now)) {
+              picked.add(row);
+            }
+          }
+          List<StoredJob> claimed = new ArrayList<>(picked.size());
+          for (JobRow row : picked) {
+            reindex(
+                row,
+                () -> {
+                  row.state = JobState.RUNNING;
+                  row.attempt++;
+                  row.ownerNode = request.nodeId();
+                  row.startedAt = now;
+                  row.updatedAt = now;
+                  row.leaseExpiresAt = request.leaseExpiresAt();
+                  row.fencingToken++;
+                  row.progress = Progress.NONE;
+                  row.cancellationRequested = false;
+                });
+            claimed.add(row.snapshot());
+          }
+          return claimed;
+        });
+  }
+
+  @Override
+  public Set<JobId> apply(List<Transition> transitions) {
+    Objects.requireNonNull(transitions, "transitions");
+    return locked(
+        () -> {
+          Set<JobId> applied = new LinkedHashSet<>();
+          for (Transition transition : transitions) {
+            JobRow row = runningUnder(transition.lease());
+            if (row != null) {
+              reindex(row, () -> applyTo(row, transition));
+              applied.add(row.id);
+            }
+          }
+          return Set.copyOf(applied);
+        });
+  }
+
+  private static void applyTo(JobRow row, Transition transition) {
+    Instant at = transition.at();
+    row.state = transition.to();
+    row.updatedAt = at;
+    row.ownerNode = null;
+    row.leaseExpiresAt = null;
+    row.cancellationRequested = false;
+    if (transition.error() != null) {
+      row.lastError = transition.error();
+    }
+    switch (transition.to()) {
+      case COMPLETED -> {
+        ReportResult result = Objects.requireNonNull(transition.result(), "result");
+        row.finishedAt = at;
+        row.result = result.info();
+        row.content = result.bytes();
+        row.progress = new Progress(100, row.progress.message());
+      }
+      case FAILED, CANCELLED -> row.finishedAt = at;
+      case REQUESTED -> {
+        row.runAt = Objects.requireNonNull(transition.nextRunAt(), "nextRunAt");
+        if (transition.refundAttempt()) {
+          row.attempt = Math.max(0, row.attempt - 1);
+        }
+      }
+      case RUNNING -> throw new IllegalArgumentException("a transition cannot lead to RUNNING");
+    }
+  }
+
+  @Override
+  public HeartbeatResult extendLeases(LeaseExtension extension) {
+    Objects.requireNonNull(extension, "extension");
+    return locked(
+        () -> {
+          Set<JobId> lost = new HashSet<>();
+          Set<JobId> cancellationRequested = new HashSet<>();
+          for (Lease lease : extension.leases()) {
+            JobRow row = runningUnder(lease);
+            if (row == null) {
+              lost.add(lease.jobId());
+              continue;
+            }
+            reindex(row, () -> row.leaseExpiresAt = extension.expiresAt());
+            if (row.cancellationRequested) {
+              cancellationRequested.add(row.id);
+            }
+          }
+          return new HeartbeatResult(lost, cancellationRequested);
+        });
+  }
+
+  @Override
+  public boolean updateProgress(ProgressUpdate update) {
+    Objects.requireNonNull(update, "update");
+    return locked(
+        () -> {
+          JobRow row = runningUnder(update.lease());
+          if (row == null) {
+            return false;
+          }
+          row.progress = update.progress();
+          row.updatedAt = update.now();
+          return true;
+        });
+  }
+
+  @Override
+  public boolean cancelQueued(JobId id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    return locked(
+        () -> {
+          JobRow row = jobs.get(id);
+          if (row == null || row.state != JobState.REQUESTED) {
+            return false;
+          }
+          reindex(
+              row,
+              () -> {
+                row.state = JobState.CANCELLED;
+                row.finishedAt = now;
+                row.updatedAt = now;
+              });
+          return true;
+        });
+  }
+
+  @Override
+  public boolean requestCancellation(JobId id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    return locked(
+        () -> {
+          JobRow row = jobs.get(id);
+          if (row == null || row.state != JobState.RUNNING) {
+            return false;
+          }
+          row.cancellationRequested = true;
+          row.updatedAt = now;
+          return true;
+        });
+  }
+
+  @Override
+  public List<StoredJob> findExpiredLeases(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    requirePositive(limit);
+    return locked(
+        () -> {
+          List<StoredJob> expired = new ArrayList<>();
+          for (JobRow row : leased) {
+            if (expired.size() == limit || !row.leaseExpiresAt.isBefore(now)) {
+              break;
+            }
+            expired.add(row.snapshot());
+          }
+          return expired;
+        });
+  }
+
+  @Override
+  public Optional<StoredJob> find(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return locked(() -> Optional.ofNullable(jobs.get(id)).map(JobRow::snapshot));
+  }
+
+  @Override
+  public List<StoredJob> query(JobQuery query) {
+    Objects.requireNonNull(query, "query");
+    return locked(
+        () ->
+            byCreation.stream()
+                .filter(row -> query.matches(row.state, row.reportType))
+                .skip(query.offset())
+                .limit(query.limit())
+                .map(JobRow::snapshot)
+                .toList());
+  }
+
+  @Override
+  public Optional<InputStream> openResult(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return locked(
+        () -> {
+          JobRow row = jobs.get(id);
+          if (row == null || row.state != JobState.COMPLETED || row.content == null) {
+            return Optional.empty();
+          }
+          // the array is never written after it was stored, so the stream may share it
+          return Optional.of(new ByteArrayInputStream(row.content));
+        });
+  }
+
+  @Override
+  public int purgeFinished(Instant finishedBefore, int limit) {
+    Objects.requireNonNull(finishedBefore, "finishedBefore");
+    requirePositive(limit);
+    return locked(
+        () -> {
+          List<JobRow> purged = new ArrayList<>();
+          for (JobRow row : finished) {
+            if (purged.size() == limit || !row.finishedAt.isBefore(finishedBefore)) {
+              break;
+            }
+            purged.add(row);
+          }
+          for (JobRow row : purged) {
+            finished.remove(row);
+            byCreation.remove(row);
+            jobs.remove(row.id);
+            if (row.idempotencyKey != null) {
+              idempotencyKeys.remove(row.idempotencyKey, row.id);
+            }
+          }
+          return purged.size();
+        });
+  }
+
+  /** The row of a job still {@code RUNNING} under {@code lease}, or {@code null}. */
+  private @Nullable JobRow runningUnder(Lease lease) {
+    JobRow row = jobs.get(lease.jobId());
+    return row != null && row.state == JobState.RUNNING && row.fencingToken == lease.fencingToken()
+        ? row
+        : null;
+  }
+
+  /** Takes {@code row} out of its state's index, changes it, and files it again. */
+  private void reindex(JobRow row, Runnable change) {
+    switch (row.state) {
+      case REQUESTED -> {
+        if (!scheduled.remove(row)) {
+          due.remove(row);
+        }
+      }
+      case RUNNING -> leased.remove(row);
+      case COMPLETED, FAILED, CANCELLED -> finished.remove(row);
+    }
+    change.run();
+    switch (row.state) {
+      case REQUESTED -> scheduled.add(row);
+      case RUNNING -> leased.add(row);
+      case COMPLETED, FAILED, CANCELLED -> finished.add(row);
+    }
+  }
+
+  private <T> T locked(Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void requirePositive(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package org.reportorchestrator.inmemory;
+
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobRepositoryContract;
+
+class InMemoryJobRepositoryContractTest extends JobRepositoryContract {
+
+  @Override
+  protected JobRepository newRepository() {
+    return new InMemoryJobRepository();
+  }
+}
