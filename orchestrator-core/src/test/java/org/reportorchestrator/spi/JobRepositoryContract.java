@@ -64,6 +64,8 @@ public abstract class JobRepositoryContract {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String NODE_A = "node-a";
   private static final String NODE_B = "node-b";
+  /** Every report type the suite uses, so claims see them all. */
+  protected static final Set<String> CLAIMABLE_TYPES = Set.of("sales-summary", "sales", "stock", "other");
 
   /** The store under test, fresh for each test. */
   protected JobRepository repository;
@@ -375,7 +377,7 @@ public abstract class JobRepositoryContract {
     Instant now = T0.plusSeconds(3);
 
     List<StoredJob> claimed =
-        repository.claim(new ClaimRequest(NODE_A, 1, now, now.plus(LEASE)));
+        repository.claim(new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 1, now, now.plus(LEASE)));
 
     assertThat(claimed).hasSize(1);
     StoredJob returned = claimed.get(0);
@@ -484,7 +486,7 @@ public abstract class JobRepositoryContract {
           int batch = 1 + i % 5;
           List<StoredJob> claimed;
           do {
-            claimed = repository.claim(new ClaimRequest(node, batch, T0, T0.plus(LEASE)));
+            claimed = repository.claim(new ClaimRequest(node, CLAIMABLE_TYPES, batch, T0, T0.plus(LEASE)));
             for (StoredJob job : claimed) {
               claimedIds.add(job.id());
               claimers.put(job.id(), node);
@@ -747,7 +749,7 @@ public abstract class JobRepositoryContract {
     // core rescues the expired lease and another node claims the job
     retry(stale, T0.plusSeconds(40), T0.plusSeconds(40));
     StoredJob current =
-        repository.claim(new ClaimRequest(NODE_B, 1, T0.plusSeconds(41), T0.plusSeconds(71))).get(0);
+        repository.claim(new ClaimRequest(NODE_B, CLAIMABLE_TYPES, 1, T0.plusSeconds(41), T0.plusSeconds(71))).get(0);
 
     Set<JobId> applied =
         repository.apply(
@@ -1212,7 +1214,7 @@ public abstract class JobRepositoryContract {
           } else {
             List<StoredJob> batch;
             do {
-              batch = repository.claim(new ClaimRequest(NODE_A, 3, T0, T0.plus(LEASE)));
+              batch = repository.claim(new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 3, T0, T0.plus(LEASE)));
               batch.forEach(job -> claimed.add(job.id()));
             } while (!batch.isEmpty());
           }
@@ -1477,7 +1479,7 @@ public abstract class JobRepositoryContract {
   }
 
   protected final List<StoredJob> claim(String node, int limit, Instant now) {
-    return repository.claim(new ClaimRequest(node, limit, now, now.plus(LEASE)));
+    return repository.claim(new ClaimRequest(node, CLAIMABLE_TYPES, limit, now, now.plus(LEASE)));
   }
 
   /** Claims exactly one job at {@code now} for {@link #NODE_A}. */
@@ -1488,7 +1490,7 @@ public abstract class JobRepositoryContract {
   }
 
   private StoredJob claimUntil(Instant now, Instant leaseExpiresAt) {
-    List<StoredJob> claimed = repository.claim(new ClaimRequest(NODE_A, 1, now, leaseExpiresAt));
+    List<StoredJob> claimed = repository.claim(new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 1, now, leaseExpiresAt));
     assertThat(claimed).hasSize(1);
     return claimed.get(0);
   }

@@ -120,7 +120,7 @@ public final class InMemoryJobRepository implements JobRepository {
               break;
             }
             // a job can be in due yet not due at this now only if callers' clocks disagree
-            if (!row.runAt.isAfter(now)) {
+            if (!row.runAt.isAfter(now) && request.reportTypes().contains(row.reportType)) {
               picked.add(row);
             }
           }

@@ -1,0 +1,12 @@
+package org.reportorchestrator.inmemory;
+
+import org.reportorchestrator.ReportOrchestratorContract;
+import org.reportorchestrator.spi.JobRepository;
+
+class InMemoryReportOrchestratorTest extends ReportOrchestratorContract {
+
+  @Override
+  protected JobRepository newRepository() {
+    return new InMemoryJobRepository();
+  }
+}
