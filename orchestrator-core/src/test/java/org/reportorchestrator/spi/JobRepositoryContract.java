@@ -61,11 +61,16 @@ public abstract class JobRepositoryContract {
   /** The base instant of every test; far from the epoch and from the real clock on purpose. */
   protected static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
+  /** The report type of a job unless a test says otherwise. */
+  protected static final String DEFAULT_TYPE = "sales-summary";
+
+  /** Every report type this suite inserts; claims name them all unless a test is about types. */
+  protected static final Set<String> CLAIMABLE_TYPES =
+      Set.of(DEFAULT_TYPE, "sales", "stock", "other");
+
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String NODE_A = "node-a";
   private static final String NODE_B = "node-b";
-  /** Every report type the suite uses, so claims see them all. */
-  protected static final Set<String> CLAIMABLE_TYPES = Set.of("sales-summary", "sales", "stock", "other");
 
   /** The store under test, fresh for each test. */
   protected JobRepository repository;
@@ -245,7 +250,8 @@ public abstract class JobRepositoryContract {
             new InsertResult(existing.id(), false),
             new InsertResult(fresh.id(), true),
             new InsertResult(keyless.id(), true));
-    assertThat(all()).extracting(StoredJob::id)
+    assertThat(all())
+        .extracting(StoredJob::id)
         .containsExactlyInAnyOrder(existing.id(), fresh.id(), keyless.id());
   }
 
@@ -315,14 +321,33 @@ public abstract class JobRepositoryContract {
   }
 
   @Test
+  void nodeWithASlowerClockDoesNotClaimJobsThatAreDueOnlyByAnotherNodesClock() {
+    NewJob urgent = job().priority(9).runAt(T0).build();
+    NewJob dueLater = job().priority(5).runAt(T0.plusSeconds(50)).build();
+    NewJob dueEarly = job().priority(1).runAt(T0).build();
+    repository.insert(List.of(urgent, dueLater, dueEarly));
+    assertThat(claim(NODE_A, 1, T0.plusSeconds(100)))
+        .extracting(StoredJob::id)
+        .containsExactly(urgent.id());
+
+    List<StoredJob> claimedBySlowNode = claim(NODE_B, 10, T0.plusSeconds(10));
+
+    assertThat(claimedBySlowNode).extracting(StoredJob::id).containsExactly(dueEarly.id());
+    assertThat(find(dueLater.id()).state()).isEqualTo(JobState.REQUESTED);
+  }
+
+  @Test
   void claimOrdersByPriorityThenRunAtThenCreatedAt() {
-    NewJob lowOld = job().priority(0).runAt(T0.minusSeconds(50)).createdAt(T0.minusSeconds(90)).build();
-    NewJob highLate = job().priority(5).runAt(T0.minusSeconds(10)).createdAt(T0.minusSeconds(80)).build();
+    NewJob lowOld =
+        job().priority(0).runAt(T0.minusSeconds(50)).createdAt(T0.minusSeconds(90)).build();
+    NewJob highLate =
+        job().priority(5).runAt(T0.minusSeconds(10)).createdAt(T0.minusSeconds(80)).build();
     NewJob highEarlyNewer =
         job().priority(5).runAt(T0.minusSeconds(20)).createdAt(T0.minusSeconds(30)).build();
     NewJob highEarlyOlder =
         job().priority(5).runAt(T0.minusSeconds(20)).createdAt(T0.minusSeconds(40)).build();
-    NewJob negative = job().priority(-3).runAt(T0.minusSeconds(100)).createdAt(T0.minusSeconds(100)).build();
+    NewJob negative =
+        job().priority(-3).runAt(T0.minusSeconds(100)).createdAt(T0.minusSeconds(100)).build();
     NewJob mid = job().priority(2).runAt(T0).createdAt(T0).build();
     // inserted in an order that matches none of the expected orders
     repository.insert(List.of(mid, lowOld, highLate, negative, highEarlyNewer, highEarlyOlder));
@@ -352,6 +377,60 @@ public abstract class JobRepositoryContract {
     List<StoredJob> claimed = claim(NODE_A, 2, T0);
 
     assertThat(claimed).extracting(StoredJob::id).containsExactlyInAnyOrder(high.id(), middle.id());
+  }
+
+  @Test
+  void claimTakesOnlyJobsOfTheRequestedReportTypes() {
+    NewJob sales = job().type("sales").build();
+    NewJob stock = job().type("stock").build();
+    NewJob other = job().type("other").priority(9).build();
+    repository.insert(List.of(sales, stock, other));
+
+    List<StoredJob> claimed =
+        repository.claim(
+            new ClaimRequest(NODE_A, Set.of("sales", "stock"), 10, T0, T0.plus(LEASE)));
+
+    assertThat(claimed).extracting(StoredJob::id).containsExactlyInAnyOrder(sales.id(), stock.id());
+    assertThat(find(other.id()).state()).isEqualTo(JobState.REQUESTED);
+    assertThat(
+            repository.claim(new ClaimRequest(NODE_B, Set.of("unknown"), 10, T0, T0.plus(LEASE))))
+        .isEmpty();
+  }
+
+  @Test
+  void claimOfSeveralReportTypesKeepsOneOrderAcrossThem() {
+    NewJob salesLow = job().type("sales").priority(1).build();
+    NewJob stockHigh = job().type("stock").priority(5).build();
+    NewJob salesMiddle = job().type("sales").priority(3).build();
+    NewJob otherHighest = job().type("other").priority(9).build();
+    NewJob stockOlder = job().type("stock").priority(1).runAt(T0.minusSeconds(1)).build();
+    repository.insert(List.of(salesLow, stockHigh, salesMiddle, otherHighest, stockOlder));
+    Set<String> types = Set.of("sales", "stock");
+
+    List<JobId> order = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      order.addAll(ids(repository.claim(new ClaimRequest(NODE_A, types, 1, T0, T0.plus(LEASE)))));
+    }
+
+    assertThat(order)
+        .containsExactly(stockHigh.id(), salesMiddle.id(), stockOlder.id(), salesLow.id());
+  }
+
+  @Test
+  void claimOfSeveralJobsAcrossReportTypesTakesTheFirstInClaimOrder() {
+    NewJob sales = job().type("sales").priority(1).build();
+    NewJob stock = job().type("stock").priority(2).build();
+    NewJob other = job().type("other").priority(3).build();
+    NewJob salesTop = job().type("sales").priority(4).build();
+    repository.insert(List.of(sales, stock, other, salesTop));
+
+    List<StoredJob> claimed =
+        repository.claim(
+            new ClaimRequest(NODE_A, Set.of("sales", "stock", "other"), 2, T0, T0.plus(LEASE)));
+
+    assertThat(claimed)
+        .extracting(StoredJob::id)
+        .containsExactlyInAnyOrder(salesTop.id(), other.id());
   }
 
   @Test
@@ -454,8 +533,9 @@ public abstract class JobRepositoryContract {
     NewJob job = job().build();
     repository.insert(List.of(job));
     StoredJob first = claimOne(T0);
-    assertThat(repository.updateProgress(
-            new ProgressUpdate(first.lease(), new Progress(40, "halfway"), T0.plusSeconds(1))))
+    assertThat(
+            repository.updateProgress(
+                new ProgressUpdate(first.lease(), new Progress(40, "halfway"), T0.plusSeconds(1))))
         .isTrue();
     retry(first, T0.plusSeconds(2), T0.plusSeconds(2));
 
@@ -486,7 +566,9 @@ public abstract class JobRepositoryContract {
           int batch = 1 + i % 5;
           List<StoredJob> claimed;
           do {
-            claimed = repository.claim(new ClaimRequest(node, CLAIMABLE_TYPES, batch, T0, T0.plus(LEASE)));
+            claimed =
+                repository.claim(
+                    new ClaimRequest(node, CLAIMABLE_TYPES, batch, T0, T0.plus(LEASE)));
             for (StoredJob job : claimed) {
               claimedIds.add(job.id());
               claimers.put(job.id(), node);
@@ -520,7 +602,8 @@ public abstract class JobRepositoryContract {
             .withMetadata("rows", "1");
     Instant at = T0.plusSeconds(7);
 
-    Set<JobId> applied = repository.apply(List.of(Transition.completed(running.lease(), at, result)));
+    Set<JobId> applied =
+        repository.apply(List.of(Transition.completed(running.lease(), at, result)));
 
     assertThat(applied).containsExactly(job.id());
     StoredJob done = find(job.id());
@@ -534,7 +617,8 @@ public abstract class JobRepositoryContract {
     assertThat(done.cancellationRequested()).isFalse();
     assertThat(done.progress().percent()).isEqualTo(100);
     assertThat(done.result())
-        .isEqualTo(new ResultInfo("text/csv", "sales.csv", result.sizeBytes(), Map.of("rows", "1")));
+        .isEqualTo(
+            new ResultInfo("text/csv", "sales.csv", result.sizeBytes(), Map.of("rows", "1")));
     assertThat(readResult(job.id())).isEqualTo(result.bytes());
   }
 
@@ -619,10 +703,12 @@ public abstract class JobRepositoryContract {
     repository.insert(List.of(job));
     StoredJob running = claimOne(T0);
     repository.requestCancellation(job.id(), T0.plusSeconds(1));
-    JobError error = new JobError("org.reportorchestrator.ReportCancelledException", "cancelled", "t");
+    JobError error =
+        new JobError("org.reportorchestrator.ReportCancelledException", "cancelled", "t");
     Instant at = T0.plusSeconds(2);
 
-    Set<JobId> applied = repository.apply(List.of(Transition.cancelled(running.lease(), at, error)));
+    Set<JobId> applied =
+        repository.apply(List.of(Transition.cancelled(running.lease(), at, error)));
 
     assertThat(applied).containsExactly(job.id());
     StoredJob cancelled = find(job.id());
@@ -701,19 +787,22 @@ public abstract class JobRepositoryContract {
 
   @Test
   void mixedBatchReturnsExactlyTheAppliedIds() {
-    List<NewJob> jobs = IntStream.range(0, 6).mapToObj(i -> job().priority(10 - i).build()).toList();
+    List<NewJob> jobs =
+        IntStream.range(0, 6).mapToObj(i -> job().priority(10 - i).build()).toList();
     repository.insert(jobs);
     Map<JobId, StoredJob> claimed = byId(claim(NODE_A, 6, T0));
     List<StoredJob> running = jobs.stream().map(j -> claimed.get(j.id())).toList();
     assertThat(running).doesNotContainNull();
     Instant at = T0.plusSeconds(5);
     // job 5 finished earlier, so its transition in the batch below is stale
-    repository.apply(List.of(Transition.failed(running.get(5).lease(), T0.plusSeconds(1), error("x"))));
+    repository.apply(
+        List.of(Transition.failed(running.get(5).lease(), T0.plusSeconds(1), error("x"))));
 
     Set<JobId> applied =
         repository.apply(
             List.of(
-                Transition.completed(running.get(0).lease(), at, ReportResult.ofText("a", "text/plain")),
+                Transition.completed(
+                    running.get(0).lease(), at, ReportResult.ofText("a", "text/plain")),
                 Transition.failed(running.get(1).lease(), at, error("b")),
                 Transition.cancelled(running.get(2).lease(), at, null),
                 Transition.retry(running.get(3).lease(), at, at.plusSeconds(5), error("d")),
@@ -749,7 +838,11 @@ public abstract class JobRepositoryContract {
     // core rescues the expired lease and another node claims the job
     retry(stale, T0.plusSeconds(40), T0.plusSeconds(40));
     StoredJob current =
-        repository.claim(new ClaimRequest(NODE_B, CLAIMABLE_TYPES, 1, T0.plusSeconds(41), T0.plusSeconds(71))).get(0);
+        repository
+            .claim(
+                new ClaimRequest(
+                    NODE_B, CLAIMABLE_TYPES, 1, T0.plusSeconds(41), T0.plusSeconds(71)))
+            .get(0);
 
     Set<JobId> applied =
         repository.apply(
@@ -792,7 +885,9 @@ public abstract class JobRepositoryContract {
                 Transition.failed(
                     new Lease(job.id(), running.fencingToken() - 1), T0.plusSeconds(1), error("x")),
                 Transition.failed(
-                    new Lease(job.id(), running.fencingToken() + 1), T0.plusSeconds(1), error("y"))));
+                    new Lease(job.id(), running.fencingToken() + 1),
+                    T0.plusSeconds(1),
+                    error("y"))));
 
     assertThat(applied).isEmpty();
     assertThat(find(job.id())).isEqualTo(running);
@@ -803,7 +898,8 @@ public abstract class JobRepositoryContract {
     NewJob job = job().build();
     repository.insert(List.of(job));
     StoredJob running = claimOne(T0);
-    repository.apply(List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error("first"))));
+    repository.apply(
+        List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error("first"))));
     StoredJob failed = find(job.id());
 
     Set<JobId> applied =
@@ -882,7 +978,8 @@ public abstract class JobRepositoryContract {
               Instant at = T0.plusSeconds(1 + i);
               Transition transition =
                   i % 2 == 0
-                      ? Transition.completed(running.lease(), at, ReportResult.ofText("r" + i, "text/plain"))
+                      ? Transition.completed(
+                          running.lease(), at, ReportResult.ofText("r" + i, "text/plain"))
                       : Transition.retry(running.lease(), at, at, error("e" + i));
               return repository.apply(List.of(transition));
             });
@@ -906,7 +1003,8 @@ public abstract class JobRepositoryContract {
     Instant expiresAt = now.plus(LEASE);
 
     HeartbeatResult result =
-        repository.extendLeases(new LeaseExtension(NODE_A, List.of(current, stale), now, expiresAt));
+        repository.extendLeases(
+            new LeaseExtension(NODE_A, List.of(current, stale), now, expiresAt));
 
     assertThat(result.lost()).containsExactly(stale.jobId());
     assertThat(result.cancellationRequested()).isEmpty();
@@ -928,7 +1026,11 @@ public abstract class JobRepositoryContract {
         repository.extendLeases(
             new LeaseExtension(
                 NODE_A,
-                List.of(running.get(0).lease(), running.get(1).lease(), running.get(2).lease(), unknown),
+                List.of(
+                    running.get(0).lease(),
+                    running.get(1).lease(),
+                    running.get(2).lease(),
+                    unknown),
                 T0.plusSeconds(5),
                 T0.plusSeconds(35)));
 
@@ -1008,7 +1110,8 @@ public abstract class JobRepositoryContract {
     StoredJob extended = claimUntil(T0, T0.plusSeconds(30));
     StoredJob neglected = claimUntil(T0, T0.plusSeconds(30));
     repository.extendLeases(
-        new LeaseExtension(NODE_A, List.of(extended.lease()), T0.plusSeconds(20), T0.plusSeconds(50)));
+        new LeaseExtension(
+            NODE_A, List.of(extended.lease()), T0.plusSeconds(20), T0.plusSeconds(50)));
 
     List<StoredJob> expired = repository.findExpiredLeases(T0.plusSeconds(40), 10);
 
@@ -1067,11 +1170,14 @@ public abstract class JobRepositoryContract {
     complete(running, T0.plusSeconds(1));
     StoredJob done = find(job.id());
 
-    assertThat(repository.updateProgress(
-            new ProgressUpdate(running.lease(), new Progress(50, null), T0.plusSeconds(2))))
+    assertThat(
+            repository.updateProgress(
+                new ProgressUpdate(running.lease(), new Progress(50, null), T0.plusSeconds(2))))
         .isFalse();
-    assertThat(repository.updateProgress(
-            new ProgressUpdate(new Lease(randomId(), 1), new Progress(50, null), T0.plusSeconds(2))))
+    assertThat(
+            repository.updateProgress(
+                new ProgressUpdate(
+                    new Lease(randomId(), 1), new Progress(50, null), T0.plusSeconds(2))))
         .isFalse();
     assertThat(find(job.id())).isEqualTo(done);
   }
@@ -1190,7 +1296,8 @@ public abstract class JobRepositoryContract {
     assertThat(second.cancellationRequested()).isFalse();
     HeartbeatResult heartbeat =
         repository.extendLeases(
-            new LeaseExtension(NODE_A, List.of(second.lease()), T0.plusSeconds(4), T0.plusSeconds(34)));
+            new LeaseExtension(
+                NODE_A, List.of(second.lease()), T0.plusSeconds(4), T0.plusSeconds(34)));
     assertThat(heartbeat.cancellationRequested()).isEmpty();
   }
 
@@ -1214,7 +1321,9 @@ public abstract class JobRepositoryContract {
           } else {
             List<StoredJob> batch;
             do {
-              batch = repository.claim(new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 3, T0, T0.plus(LEASE)));
+              batch =
+                  repository.claim(
+                      new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 3, T0, T0.plus(LEASE)));
               batch.forEach(job -> claimed.add(job.id()));
             } while (!batch.isEmpty());
           }
@@ -1275,7 +1384,8 @@ public abstract class JobRepositoryContract {
 
     assertThat(ids(repository.query(JobQuery.all().inStates(JobState.RUNNING))))
         .containsExactly(running.id());
-    assertThat(ids(repository.query(JobQuery.all().inStates(JobState.REQUESTED, JobState.CANCELLED))))
+    assertThat(
+            ids(repository.query(JobQuery.all().inStates(JobState.REQUESTED, JobState.CANCELLED))))
         .containsExactly(queued.id(), cancelled.id());
     assertThat(ids(repository.query(JobQuery.all().inStates(JobState.COMPLETED)))).isEmpty();
     assertThat(ids(repository.query(JobQuery.all())))
@@ -1336,7 +1446,9 @@ public abstract class JobRepositoryContract {
   @Test
   void queryPagesJobsCreatedAtTheSameInstantWithoutOverlapOrGaps() {
     List<NewJob> jobs =
-        IntStream.range(0, 17).mapToObj(i -> job().createdAt(T0.plusSeconds(i / 6)).build()).toList();
+        IntStream.range(0, 17)
+            .mapToObj(i -> job().createdAt(T0.plusSeconds(i / 6)).build())
+            .toList();
     repository.insert(jobs);
 
     List<JobId> paged = new ArrayList<>();
@@ -1377,14 +1489,16 @@ public abstract class JobRepositoryContract {
     NewJob oldCancelled = job().runAt(T0.plusSeconds(3600)).build();
     NewJob queued = job().runAt(T0.plusSeconds(3600)).createdAt(T0.minusSeconds(86_400)).build();
     NewJob running = job().priority(1).createdAt(T0.minusSeconds(86_400)).build();
-    repository.insert(List.of(oldCompleted, oldFailed, recentCompleted, oldCancelled, queued, running));
+    repository.insert(
+        List.of(oldCompleted, oldFailed, recentCompleted, oldCancelled, queued, running));
     Map<JobId, StoredJob> claimed = byId(claim(NODE_A, 4, T0));
     assertThat(claimed)
         .containsOnlyKeys(oldCompleted.id(), oldFailed.id(), recentCompleted.id(), running.id());
     complete(claimed.get(oldCompleted.id()), T0.plusSeconds(10));
     repository.apply(
         List.of(
-            Transition.failed(claimed.get(oldFailed.id()).lease(), T0.plusSeconds(20), error("x"))));
+            Transition.failed(
+                claimed.get(oldFailed.id()).lease(), T0.plusSeconds(20), error("x"))));
     complete(claimed.get(recentCompleted.id()), T0.plusSeconds(100));
     repository.cancelQueued(oldCancelled.id(), T0.plusSeconds(30));
     Instant cutoff = T0.plusSeconds(100);
@@ -1395,7 +1509,8 @@ public abstract class JobRepositoryContract {
     assertThat(repository.find(oldCompleted.id())).isEmpty();
     assertThat(repository.find(oldFailed.id())).isEmpty();
     assertThat(repository.find(oldCancelled.id())).isEmpty();
-    assertThat(all()).extracting(StoredJob::id)
+    assertThat(all())
+        .extracting(StoredJob::id)
         .containsExactlyInAnyOrder(recentCompleted.id(), queued.id(), running.id());
     assertThat(repository.purgeFinished(cutoff, 100)).isZero();
   }
@@ -1431,7 +1546,8 @@ public abstract class JobRepositoryContract {
   @Test
   void purgeNeverTouchesQueuedOrRunningJobs() {
     NewJob queued = job().runAt(T0.plusSeconds(3600)).createdAt(T0.minusSeconds(10_000)).build();
-    NewJob running = job().runAt(T0.minusSeconds(10_000)).createdAt(T0.minusSeconds(10_000)).build();
+    NewJob running =
+        job().runAt(T0.minusSeconds(10_000)).createdAt(T0.minusSeconds(10_000)).build();
     repository.insert(List.of(queued, running));
     StoredJob claimed = claimOne(T0);
     retry(claimed, T0.plusSeconds(1), T0.plusSeconds(1));
@@ -1449,7 +1565,8 @@ public abstract class JobRepositoryContract {
     repository.purgeFinished(T0.plusSeconds(2), 10);
     NewJob second = job().idempotencyKey("monthly").build();
 
-    assertThat(repository.insert(List.of(second))).containsExactly(new InsertResult(second.id(), true));
+    assertThat(repository.insert(List.of(second)))
+        .containsExactly(new InsertResult(second.id(), true));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1465,7 +1582,8 @@ public abstract class JobRepositoryContract {
   }
 
   protected static JobError error(String message) {
-    return new JobError("java.lang.RuntimeException", message, "java.lang.RuntimeException: " + message);
+    return new JobError(
+        "java.lang.RuntimeException", message, "java.lang.RuntimeException: " + message);
   }
 
   protected final StoredJob find(JobId id) {
@@ -1490,7 +1608,8 @@ public abstract class JobRepositoryContract {
   }
 
   private StoredJob claimUntil(Instant now, Instant leaseExpiresAt) {
-    List<StoredJob> claimed = repository.claim(new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 1, now, leaseExpiresAt));
+    List<StoredJob> claimed =
+        repository.claim(new ClaimRequest(NODE_A, CLAIMABLE_TYPES, 1, now, leaseExpiresAt));
     assertThat(claimed).hasSize(1);
     return claimed.get(0);
   }
@@ -1498,13 +1617,16 @@ public abstract class JobRepositoryContract {
   protected final void complete(StoredJob running, Instant at) {
     Set<JobId> applied =
         repository.apply(
-            List.of(Transition.completed(running.lease(), at, ReportResult.ofText("done", "text/plain"))));
+            List.of(
+                Transition.completed(
+                    running.lease(), at, ReportResult.ofText("done", "text/plain"))));
     assertThat(applied).containsExactly(running.id());
   }
 
   protected final void retry(StoredJob running, Instant at, Instant nextRunAt) {
     Set<JobId> applied =
-        repository.apply(List.of(Transition.retry(running.lease(), at, nextRunAt, error("retry me"))));
+        repository.apply(
+            List.of(Transition.retry(running.lease(), at, nextRunAt, error("retry me"))));
     assertThat(applied).containsExactly(running.id());
   }
 
@@ -1555,7 +1677,9 @@ public abstract class JobRepositoryContract {
         futures.add(executor.submit(callable));
       }
       long timeoutMillis = concurrencyTimeout().toMillis();
-      assertThat(ready.await(timeoutMillis, TimeUnit.MILLISECONDS)).as("all threads ready").isTrue();
+      assertThat(ready.await(timeoutMillis, TimeUnit.MILLISECONDS))
+          .as("all threads ready")
+          .isTrue();
       start.countDown();
       List<T> results = new ArrayList<>();
       for (Future<T> future : futures) {
@@ -1583,7 +1707,7 @@ public abstract class JobRepositoryContract {
   /** A mutable recipe for a {@link NewJob}; each call of {@link #job()} gets a new id. */
   protected static final class NewJobDraft {
     private final JobId id = randomId();
-    private String type = "sales-summary";
+    private String type = DEFAULT_TYPE;
     private Map<String, String> parameters = Map.of("region", "EMEA");
     private @Nullable String idempotencyKey;
     private int priority;
