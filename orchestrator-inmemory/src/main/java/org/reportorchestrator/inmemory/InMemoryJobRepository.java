@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -43,11 +44,14 @@ import org.reportorchestrator.spi.Transition;
  * keeps the semantics of the database stores (leases, fencing tokens, idempotency keys, claim
  * order, results as bytes), and passes the same {@code JobRepositoryContract}.
  *
- * <p>Claiming costs {@code O((k + d) log n)} for {@code k} claimed jobs and {@code d} jobs that
- * fell due since the previous claim: queued jobs wait in an index by due time and move to an index
- * in claim order once due.
+ * <p>Claiming {@code k} jobs of {@code t} report types costs {@code O((t k + d) log n)}, where
+ * {@code d} jobs fell due since the previous claim: queued jobs wait in an index by due time and
+ * move, once due, to an index per report type in claim order.
  */
 public final class InMemoryJobRepository implements JobRepository {
+
+  private static final NavigableSet<JobRow> EMPTY =
+      Collections.unmodifiableNavigableSet(new TreeSet<>(JobRow.CLAIM_ORDER));
 
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -57,12 +61,16 @@ public final class InMemoryJobRepository implements JobRepository {
   // Indexes over jobs. Every row sits in byCreation, and in exactly one of the others according to
   // its state; a row leaves its index before a field that index sorts by changes (see reindex).
   private final NavigableSet<JobRow> byCreation = new TreeSet<>(JobRow.CREATION_ORDER);
+
   /** REQUESTED, not known to be due yet. */
   private final NavigableSet<JobRow> scheduled = new TreeSet<>(JobRow.RUN_AT_ORDER);
-  /** REQUESTED and due at the time of some earlier claim. */
-  private final NavigableSet<JobRow> due = new TreeSet<>(JobRow.CLAIM_ORDER);
+
+  /** REQUESTED and due at the time of some earlier claim, by report type, in claim order. */
+  private final Map<String, NavigableSet<JobRow>> dueByType = new HashMap<>();
+
   /** RUNNING. */
   private final NavigableSet<JobRow> leased = new TreeSet<>(JobRow.LEASE_ORDER);
+
   /** COMPLETED, FAILED or CANCELLED. */
   private final NavigableSet<JobRow> finished = new TreeSet<>(JobRow.FINISHED_ORDER);
 
@@ -80,7 +88,8 @@ public final class InMemoryJobRepository implements JobRepository {
           Set<JobId> idsOfBatch = new HashSet<>();
           for (NewJob job : newJobs) {
             String key = job.idempotencyKey();
-            JobId holder = key == null ? null : idempotencyKeys.getOrDefault(key, keysOfBatch.get(key));
+            JobId holder =
+                key == null ? null : idempotencyKeys.getOrDefault(key, keysOfBatch.get(key));
             if (holder != null) {
               results.add(new InsertResult(holder, false));
               continue;
@@ -112,18 +121,29 @@ public final class InMemoryJobRepository implements JobRepository {
     return locked(
         () -> {
           while (!scheduled.isEmpty() && !scheduled.first().runAt.isAfter(now)) {
-            due.add(scheduled.pollFirst());
+            JobRow row = scheduled.pollFirst();
+            dueByType
+                .computeIfAbsent(row.reportType, type -> new TreeSet<>(JobRow.CLAIM_ORDER))
+                .add(row);
           }
-          List<JobRow> picked = new ArrayList<>(Math.min(request.limit(), due.size()));
-          for (JobRow row : due) {
-            if (picked.size() == request.limit()) {
-              break;
-            }
-            // a job can be in due yet not due at this now only if callers' clocks disagree
-            if (!row.runAt.isAfter(now) && request.reportTypes().contains(row.reportType)) {
-              picked.add(row);
+          // the first jobs of each type, merged: the first 'limit' of all are among them
+          List<JobRow> candidates = new ArrayList<>();
+          for (String type : request.reportTypes()) {
+            NavigableSet<JobRow> due = dueByType.getOrDefault(type, EMPTY);
+            int taken = 0;
+            for (JobRow row : due) {
+              if (taken == request.limit()) {
+                break;
+              }
+              // a job can be in due yet not due at this now only if callers' clocks disagree
+              if (!row.runAt.isAfter(now)) {
+                candidates.add(row);
+                taken++;
+              }
             }
           }
+          candidates.sort(JobRow.CLAIM_ORDER);
+          List<JobRow> picked = candidates.subList(0, Math.min(request.limit(), candidates.size()));
           List<StoredJob> claimed = new ArrayList<>(picked.size());
           for (JobRow row : picked) {
             reindex(
@@ -353,7 +373,10 @@ public final class InMemoryJobRepository implements JobRepository {
     switch (row.state) {
       case REQUESTED -> {
         if (!scheduled.remove(row)) {
-          due.remove(row);
+          NavigableSet<JobRow> due = dueByType.get(row.reportType);
+          if (due != null && due.remove(row) && due.isEmpty()) {
+            dueByType.remove(row.reportType);
+          }
         }
       }
       case RUNNING -> leased.remove(row);

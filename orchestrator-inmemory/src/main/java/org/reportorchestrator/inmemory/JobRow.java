@@ -50,7 +50,8 @@ final class JobRow {
 
   /** Finished jobs by when they finished. */
   static final Comparator<JobRow> FINISHED_ORDER =
-      Comparator.comparing((JobRow row) -> finishedAtOf(row)).thenComparing(row -> row.id, ID_ORDER);
+      Comparator.comparing((JobRow row) -> finishedAtOf(row))
+          .thenComparing(row -> row.id, ID_ORDER);
 
   /** All jobs in query order. */
   static final Comparator<JobRow> CREATION_ORDER =
