@@ -56,9 +56,17 @@ final class AttemptRecorder {
     return record(execution.job(), decideAfterFailure(execution, failure));
   }
 
-  /** Gives the job back on shutdown; the interrupted attempt is not charged. */
+  /**
+   * Gives the job back on shutdown; the interrupted attempt is not charged. A job whose task was
+   * told to stop is cancelled instead, so that the cancel is not lost with the release.
+   */
   CompletableFuture<Void> released(Execution execution) {
-    return record(execution.job(), Transition.released(execution.lease(), settings.clock().instant()));
+    Instant now = settings.clock().instant();
+    Transition transition =
+        execution.isCancellationRequested()
+            ? Transition.cancelled(execution.lease(), now, null)
+            : Transition.released(execution.lease(), now);
+    return record(execution.job(), transition);
   }
 
   /**
@@ -77,7 +85,7 @@ final class AttemptRecorder {
         job.attempt() >= job.maxAttempts()
             ? Transition.failed(job.lease(), now, error)
             : Transition.retry(job.lease(), now, now, error);
-    return record(job, transition);
+    return record(job, transition.ifLeaseExpiredBefore(now));
   }
 
   private Transition decideAfterFailure(Execution execution, Throwable failure) {

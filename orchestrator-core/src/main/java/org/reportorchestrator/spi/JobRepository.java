@@ -63,7 +63,10 @@ public interface JobRepository {
 
   Optional<StoredJob> find(JobId id);
 
-  /** Jobs matching the query, ordered by {@code createdAt}, then id. */
+  /**
+   * Jobs matching the query, ordered by {@code createdAt}, then id in unsigned byte order (the
+   * order of the ids' text form, and of a database's UUID column).
+   */
   List<StoredJob> query(JobQuery query);
 
   /** The content of a {@code COMPLETED} job's result; the caller closes the stream. */

@@ -1119,6 +1119,32 @@ public abstract class JobRepositoryContract {
   }
 
   @Test
+  void rescueDoesNotOvertakeAHeartbeatThatRenewedTheLease() {
+    repository.insert(List.of(job().build(), job().build()));
+    StoredJob renewed = claimUntil(T0, T0.plusSeconds(30));
+    StoredJob abandoned = claimUntil(T0, T0.plusSeconds(30));
+    Instant rescueTime = T0.plusSeconds(40);
+    List<StoredJob> expired = repository.findExpiredLeases(rescueTime, 10);
+    assertThat(expired).extracting(StoredJob::id).contains(renewed.id(), abandoned.id());
+    // The owner of one job was only slow: its heartbeat lands between the rescuer's read and write.
+    repository.extendLeases(
+        new LeaseExtension(NODE_A, List.of(renewed.lease()), rescueTime, rescueTime.plusSeconds(30)));
+
+    Set<JobId> applied =
+        repository.apply(
+            List.of(
+                Transition.retry(renewed.lease(), rescueTime, rescueTime, error("lease expired"))
+                    .ifLeaseExpiredBefore(rescueTime),
+                Transition.retry(abandoned.lease(), rescueTime, rescueTime, error("lease expired"))
+                    .ifLeaseExpiredBefore(rescueTime)));
+
+    assertThat(applied).containsExactly(abandoned.id());
+    assertThat(find(renewed.id()).state()).isEqualTo(JobState.RUNNING);
+    assertThat(find(renewed.id()).fencingToken()).isEqualTo(renewed.fencingToken());
+    assertThat(find(abandoned.id()).state()).isEqualTo(JobState.REQUESTED);
+  }
+
+  @Test
   void findExpiredLeasesIgnoresQueuedJobs() {
     repository.insert(List.of(job().runAt(T0.minusSeconds(600)).build()));
 

@@ -173,7 +173,10 @@ public final class InMemoryJobRepository implements JobRepository {
           Set<JobId> applied = new LinkedHashSet<>();
           for (Transition transition : transitions) {
             JobRow row = runningUnder(transition.lease());
-            if (row != null) {
+            Instant expiredBefore = transition.leaseExpiredBefore();
+            if (row != null
+                && (expiredBefore == null
+                    || (row.leaseExpiresAt != null && row.leaseExpiresAt.isBefore(expiredBefore)))) {
               reindex(row, () -> applyTo(row, transition));
               applied.add(row.id);
             }
