@@ -1,0 +1,780 @@
+package org.reportorchestrator.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.ResultTooLargeException;
+import org.reportorchestrator.StorageException;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.HeartbeatResult;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.Lease;
+import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
+
+/**
+ * A {@link JobRepository} on PostgreSQL or H2 through Jdbi and a JDBC {@link DataSource}.
+ * Thread-safe; build one per database and share it.
+ *
+ * <pre>{@code
+ * JdbcJobRepository store = JdbcJobRepository.builder()
+ *     .jdbcUrl("jdbc:postgresql://db/app").username("app").password(secret)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Given a host {@link DataSource}, the store borrows connections from it and never closes it;
+ * given a JDBC URL or a {@link HikariConfig}, it builds a HikariCP pool that {@link #close()}
+ * closes. The database is recognised from the connection's metadata. Unless {@link
+ * Builder#createSchema(boolean) createSchema(false)}, {@link Builder#build()} creates or upgrades
+ * the tables; the DDL is in the jar at {@code org/reportorchestrator/jdbc/schema/<dialect>/} and
+ * {@link #schemaSql(Dialect, String)} returns it ready to run.
+ *
+ * <p>Every instant is stored as microseconds since the epoch, so what reads back is what was
+ * written truncated to the microsecond. The store never reads a clock: each call carries core's
+ * {@code now}. Lease expiry therefore compares instants written by different nodes' clocks, and
+ * those clocks must agree (NTP) to well within the lease length.
+ *
+ * <p>Every failure to reach or use the database surfaces as {@link StorageException} with the
+ * driver's exception as its cause.
+ */
+public final class JdbcJobRepository implements JobRepository, AutoCloseable {
+
+  /** The databases this store speaks. */
+  public enum Dialect {
+    H2("h2"),
+    POSTGRESQL("postgresql");
+
+    private final String resourceFolder;
+
+    Dialect(String resourceFolder) {
+      this.resourceFolder = resourceFolder;
+    }
+
+    /** The folder under {@code org/reportorchestrator/jdbc/schema/} that holds its DDL. */
+    public String resourceFolder() {
+      return resourceFolder;
+    }
+
+    static Dialect of(String databaseProductName) {
+      String name = databaseProductName.toLowerCase(Locale.ROOT);
+      if (name.equals("h2")) {
+        return H2;
+      }
+      if (name.equals("postgresql")) {
+        return POSTGRESQL;
+      }
+      throw new IllegalArgumentException(
+          "dataSource: database '"
+              + databaseProductName
+              + "' is not supported; orchestrator-jdbc supports PostgreSQL and H2");
+    }
+  }
+
+  /** The table prefix unless {@link Builder#tablePrefix(String)} sets another. */
+  public static final String DEFAULT_TABLE_PREFIX = "orchestrator_";
+
+  /** The largest result stored unless {@link Builder#maxResultBytes(long)} sets another: 16 MiB. */
+  public static final long DEFAULT_MAX_RESULT_BYTES = 16L * 1024 * 1024;
+
+  private static final Pattern SQL_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
+  private static final int MAX_KEYS_PER_SELECT = 1_000;
+  private static final int INSERT_ATTEMPTS = 3;
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final Comparator<StoredJob> CLAIM_ORDER =
+      Comparator.comparingInt(StoredJob::priority)
+          .reversed()
+          .thenComparing(StoredJob::runAt)
+          .thenComparing(StoredJob::createdAt);
+
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+  private final String tablePrefix;
+  private final Sql sql;
+  private final long maxResultBytes;
+  private final @Nullable HikariDataSource ownedPool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JdbcJobRepository(
+      Jdbi jdbi,
+      Dialect dialect,
+      String tablePrefix,
+      long maxResultBytes,
+      @Nullable HikariDataSource ownedPool) {
+    this.jdbi = jdbi;
+    this.dialect = dialect;
+    this.tablePrefix = tablePrefix;
+    this.sql = new Sql(dialect, tablePrefix);
+    this.maxResultBytes = maxResultBytes;
+    this.ownedPool = ownedPool;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The DDL this version of the store expects, every migration in order, with {@code tablePrefix}
+   * filled in: for teams that apply schema changes themselves and build with {@code
+   * createSchema(false)}. It does not create the store's own {@code schema_version} table.
+   *
+   * @throws IllegalArgumentException if {@code tablePrefix} is not a plain SQL identifier
+   */
+  public static String schemaSql(Dialect dialect, String tablePrefix) {
+    Objects.requireNonNull(dialect, "dialect");
+    String prefix = validTablePrefix(tablePrefix);
+    StringBuilder ddl = new StringBuilder();
+    for (String script : SchemaMigrator.MIGRATIONS) {
+      ddl.append(SchemaMigrator.script(dialect, script, prefix)).append('\n');
+    }
+    return ddl.toString();
+  }
+
+  /** The database this store was built against. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The prefix of every table and index name of this store. */
+  public String tablePrefix() {
+    return tablePrefix;
+  }
+
+  @Override
+  public List<InsertResult> insert(List<NewJob> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return inTransaction("insert jobs", handle -> insertAll(handle, jobs));
+      } catch (StorageException e) {
+        // H2 has no ON CONFLICT: a job with the same key committed between our look-up and our
+        // insert fails the batch, and the whole unit is retried against the now visible key.
+        if (dialect != Dialect.H2 || attempt >= INSERT_ATTEMPTS || !isUniqueViolation(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<InsertResult> insertAll(Handle handle, List<NewJob> jobs) {
+    Set<String> keys = new LinkedHashSet<>();
+    List<Integer> toInsert = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      String key = jobs.get(i).idempotencyKey();
+      if (key == null || keys.add(key)) {
+        toInsert.add(i);
+      }
+    }
+    if (dialect == Dialect.H2 && !keys.isEmpty()) {
+      Map<String, UUID> taken = idsByKey(handle, keys);
+      toInsert.removeIf(i -> taken.containsKey(jobs.get(i).idempotencyKey()));
+    }
+    Set<Integer> created = new HashSet<>();
+    if (!toInsert.isEmpty()) {
+      PreparedBatch batch =
+          handle.prepareBatch(
+              dialect == Dialect.POSTGRESQL ? sql.insertJobUnlessKeyTaken : sql.insertJob);
+      for (int i : toInsert) {
+        NewJob job = jobs.get(i);
+        batch
+            .bind("id", job.id().value())
+            .bind("reportType", job.reportType())
+            .bind("parameters", JsonText.write(job.parameters()))
+            .bind("maxAttempts", job.maxAttempts())
+            .bind("priority", job.priority())
+            .bind("idempotencyKey", job.idempotencyKey())
+            .bind("timeoutMs", job.timeout().toMillis())
+            .bind("createdAt", EpochMicros.of(job.createdAt()))
+            .bind("runAt", EpochMicros.of(job.runAt()))
+            .add();
+      }
+      int[] counts = batch.execute();
+      for (int n = 0; n < counts.length; n++) {
+        if (counts[n] != 0) {
+          created.add(toInsert.get(n));
+        }
+      }
+    }
+    Map<String, UUID> holders = keys.isEmpty() ? Map.of() : idsByKey(handle, keys);
+    List<InsertResult> results = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      NewJob job = jobs.get(i);
+      String key = job.idempotencyKey();
+      if (key == null) {
+        results.add(new InsertResult(job.id(), true));
+        continue;
+      }
+      UUID holder = holders.get(key);
+      if (holder == null) {
+        throw new StorageException(
+            "idempotency key '" + key + "' was taken by a job that has since been deleted");
+      }
+      results.add(new InsertResult(new JobId(holder), created.contains(i)));
+    }
+    return results;
+  }
+
+  private Map<String, UUID> idsByKey(Handle handle, Set<String> keys) {
+    Map<String, UUID> ids = new HashMap<>();
+    List<String> all = List.copyOf(keys);
+    for (int from = 0; from < all.size(); from += MAX_KEYS_PER_SELECT) {
+      handle
+          .createQuery(sql.selectIdsByKey)
+          .bindList("keys", all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_SELECT)))
+          .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getObject(1, UUID.class)))
+          .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
+    }
+    return ids;
+  }
+
+  @Override
+  public List<StoredJob> claim(ClaimRequest request) {
+    List<StoredJob> claimed =
+        withHandle(
+            "claim jobs",
+            handle ->
+                handle
+                    .createQuery(sql.claim)
+                    .bind("node", request.nodeId())
+                    .bind("now", EpochMicros.of(request.now()))
+                    .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
+                    .bind("limit", request.limit())
+                    .map(StoredJobMapper.INSTANCE)
+                    .list());
+    List<StoredJob> ordered = new ArrayList<>(claimed);
+    ordered.sort(CLAIM_ORDER);
+    return List.copyOf(ordered);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>All transitions run as one JDBC batch in one transaction, followed by one batch that stores
+   * the results of the completions that applied.
+   *
+   * @throws ResultTooLargeException if a completion carries a result larger than {@link
+   *     Builder#maxResultBytes(long)}; nothing of that transition is written, every other
+   *     transition of the list is applied before this is thrown
+   */
+  @Override
+  public Set<JobId> apply(List<Transition> transitions) {
+    List<Transition> accepted = new ArrayList<>(transitions.size());
+    ResultTooLargeException tooLarge = null;
+    for (Transition transition : transitions) {
+      ReportResult result = transition.result();
+      if (result != null && result.sizeBytes() > maxResultBytes) {
+        if (tooLarge == null) {
+          tooLarge = new ResultTooLargeException(result.sizeBytes(), maxResultBytes);
+        }
+      } else {
+        accepted.add(transition);
+      }
+    }
+    Set<JobId> applied =
+        accepted.isEmpty() ? Set.of() : inTransaction("apply transitions", h -> applyAll(h, accepted));
+    if (tooLarge != null) {
+      throw tooLarge;
+    }
+    return applied;
+  }
+
+  private Set<JobId> applyAll(Handle handle, List<Transition> transitions) {
+    PreparedBatch batch = handle.prepareBatch(sql.applyTransition);
+    for (Transition transition : transitions) {
+      boolean completed = transition.to() == JobState.COMPLETED;
+      JobError error = transition.error();
+      ReportResult result = transition.result();
+      long at = EpochMicros.of(transition.at());
+      batch
+          .bind("id", transition.jobId().value())
+          .bind("token", transition.lease().fencingToken())
+          .bind("to", transition.to().name())
+          .bind("at", at)
+          .bind("finishedAt", transition.to().isTerminal() ? Long.valueOf(at) : null)
+          .bind("nextRunAt", EpochMicros.ofNullable(transition.nextRunAt()))
+          .bind("refund", transition.refundAttempt() ? 1 : 0)
+          .bind("setError", !completed)
+          .bind("errorType", error == null ? null : error.type())
+          .bind("errorMessage", error == null ? null : error.message())
+          .bind("errorStack", error == null ? null : error.stackTrace())
+          .bind("completed", completed)
+          .bind("resultContentType", result == null ? null : result.contentType())
+          .bind("resultFileName", result == null ? null : result.fileName())
+          .bind("resultSize", result == null ? null : Long.valueOf(result.sizeBytes()))
+          .bind("resultMetadata", result == null ? null : JsonText.write(result.metadata()))
+          .add();
+    }
+    int[] counts = batch.execute();
+    Set<JobId> applied = new LinkedHashSet<>();
+    List<Transition> completions = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] < 0) {
+        throw new StorageException(
+            "the JDBC driver did not report how many rows a fenced update changed ("
+                + counts[i]
+                + "); orchestrator-jdbc needs exact batch update counts");
+      }
+      Transition transition = transitions.get(i);
+      if (counts[i] > 0) {
+        applied.add(transition.jobId());
+        if (transition.result() != null) {
+          completions.add(transition);
+        }
+      }
+    }
+    if (!completions.isEmpty()) {
+      PreparedBatch results = handle.prepareBatch(sql.insertResult);
+      for (Transition completion : completions) {
+        results
+            .bind("id", completion.jobId().value())
+            .bind("content", Objects.requireNonNull(completion.result()).bytes())
+            .add();
+      }
+      results.execute();
+    }
+    return Set.copyOf(applied);
+  }
+
+  @Override
+  public HeartbeatResult extendLeases(LeaseExtension extension) {
+    if (extension.leases().isEmpty()) {
+      return new HeartbeatResult(Set.of(), Set.of());
+    }
+    Map<UUID, Boolean> extended =
+        dialect == Dialect.POSTGRESQL
+            ? withHandle("extend leases", handle -> extendInOneStatement(handle, extension))
+            : inTransaction("extend leases", handle -> extendInBatch(handle, extension));
+    Set<JobId> lost = new HashSet<>();
+    Set<JobId> cancellationRequested = new HashSet<>();
+    for (Lease lease : extension.leases()) {
+      Boolean cancel = extended.get(lease.jobId().value());
+      if (cancel == null) {
+        lost.add(lease.jobId());
+      } else if (cancel) {
+        cancellationRequested.add(lease.jobId());
+      }
+    }
+    return new HeartbeatResult(lost, cancellationRequested);
+  }
+
+  private Map<UUID, Boolean> extendInOneStatement(Handle handle, LeaseExtension extension) {
+    List<UUID> ids = new ArrayList<>();
+    List<Long> tokens = new ArrayList<>();
+    for (Lease lease : extension.leases()) {
+      ids.add(lease.jobId().value());
+      tokens.add(lease.fencingToken());
+    }
+    Map<UUID, Boolean> extended = new HashMap<>();
+    handle
+        .createQuery(sql.extendLeasesReturning)
+        .bind("expiresAt", EpochMicros.of(extension.expiresAt()))
+        .bindArray("ids", UUID.class, ids)
+        .bindArray("tokens", Long.class, tokens)
+        .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getBoolean(2)))
+        .forEach(entry -> extended.put(entry.getKey(), entry.getValue()));
+    return extended;
+  }
+
+  private Map<UUID, Boolean> extendInBatch(Handle handle, LeaseExtension extension) {
+    PreparedBatch batch = handle.prepareBatch(sql.extendLease);
+    long expiresAt = EpochMicros.of(extension.expiresAt());
+    for (Lease lease : extension.leases()) {
+      batch
+          .bind("id", lease.jobId().value())
+          .bind("token", lease.fencingToken())
+          .bind("expiresAt", expiresAt)
+          .add();
+    }
+    int[] counts = batch.execute();
+    Map<UUID, Boolean> extended = new HashMap<>();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 0) {
+        extended.put(extension.leases().get(i).jobId().value(), Boolean.FALSE);
+      }
+    }
+    if (!extended.isEmpty()) {
+      handle
+          .createQuery(sql.selectCancelRequested)
+          .bindList("ids", List.copyOf(extended.keySet()))
+          .mapTo(UUID.class)
+          .forEach(id -> extended.put(id, Boolean.TRUE));
+    }
+    return extended;
+  }
+
+  @Override
+  public boolean updateProgress(ProgressUpdate update) {
+    return withHandle(
+            "update progress",
+            handle ->
+                handle
+                    .createUpdate(sql.updateProgress)
+                    .bind("id", update.lease().jobId().value())
+                    .bind("token", update.lease().fencingToken())
+                    .bind("percent", update.progress().percent())
+                    .bind("message", update.progress().message())
+                    .bind("now", EpochMicros.of(update.now()))
+                    .execute())
+        > 0;
+  }
+
+  @Override
+  public boolean cancelQueued(JobId id, Instant now) {
+    return updateById("cancel a queued job", sql.cancelQueued, id, now) > 0;
+  }
+
+  @Override
+  public boolean requestCancellation(JobId id, Instant now) {
+    return updateById("request cancellation", sql.requestCancellation, id, now) > 0;
+  }
+
+  private int updateById(String action, String statement, JobId id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    long micros = EpochMicros.of(now);
+    return withHandle(
+        action,
+        handle ->
+            handle.createUpdate(statement).bind("id", id.value()).bind("now", micros).execute());
+  }
+
+  @Override
+  public List<StoredJob> findExpiredLeases(Instant now, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    long micros = EpochMicros.of(now);
+    return withHandle(
+        "find expired leases",
+        handle ->
+            handle
+                .createQuery(sql.findExpiredLeases)
+                .bind("now", micros)
+                .bind("limit", limit)
+                .map(StoredJobMapper.INSTANCE)
+                .list());
+  }
+
+  @Override
+  public Optional<StoredJob> find(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return withHandle(
+        "find a job",
+        handle ->
+            handle
+                .createQuery(sql.findById)
+                .bind("id", id.value())
+                .map(StoredJobMapper.INSTANCE)
+                .findOne());
+  }
+
+  @Override
+  public List<StoredJob> query(JobQuery query) {
+    boolean byState = !query.states().isEmpty();
+    boolean byType = query.reportType() != null;
+    return withHandle(
+        "query jobs",
+        handle -> {
+          Query select =
+              handle
+                  .createQuery(sql.query(byState, byType))
+                  .bind("limit", query.limit())
+                  .bind("offset", query.offset());
+          if (byState) {
+            select.bindList("states", query.states().stream().map(JobState::name).toList());
+          }
+          if (byType) {
+            select.bind("reportType", query.reportType());
+          }
+          return select.map(StoredJobMapper.INSTANCE).list();
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The content is read whole (it is at most {@link Builder#maxResultBytes(long)}) before the
+   * connection goes back to the pool, so the stream holds no database resources.
+   */
+  @Override
+  public Optional<InputStream> openResult(JobId id) {
+    Objects.requireNonNull(id, "id");
+    Optional<byte[]> content =
+        withHandle(
+            "read a result",
+            handle ->
+                handle
+                    .createQuery(sql.openResult)
+                    .bind("id", id.value())
+                    .map((rs, ctx) -> rs.getBytes(1))
+                    .findOne());
+    return content.map(ByteArrayInputStream::new);
+  }
+
+  @Override
+  public int purgeFinished(Instant finishedBefore, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    long micros = EpochMicros.of(finishedBefore);
+    return withHandle(
+        "purge finished jobs",
+        handle ->
+            handle
+                .createUpdate(sql.purgeFinished)
+                .bind("before", micros)
+                .bind("limit", limit)
+                .execute());
+  }
+
+  /**
+   * Closes the connection pool if this store built it; a host {@link DataSource} stays open.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcJobRepository[" + dialect + ", tables " + tablePrefix + "*]";
+  }
+
+  private <T> T withHandle(String action, HandleCallback<T, SQLException> callback) {
+    checkOpen();
+    try {
+      return jdbi.withHandle(callback);
+    } catch (JdbiException | SQLException e) {
+      throw storageFailure(action, e);
+    }
+  }
+
+  private <T> T inTransaction(String action, HandleCallback<T, SQLException> callback) {
+    checkOpen();
+    try {
+      return jdbi.inTransaction(callback);
+    } catch (JdbiException | SQLException e) {
+      throw storageFailure(action, e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException(this + " is closed");
+    }
+  }
+
+  private static StorageException storageFailure(String action, Exception e) {
+    return new StorageException("JDBC job store could not " + action + ": " + e.getMessage(), e);
+  }
+
+  private static boolean isUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLIntegrityConstraintViolationException
+          || (t instanceof SQLException sqlException
+              && UNIQUE_VIOLATION.equals(sqlException.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String validTablePrefix(@Nullable String prefix) {
+    if (prefix == null || !SQL_IDENTIFIER.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "tablePrefix must be a letter or underscore followed by at most 40 letters, digits or"
+              + " underscores: '"
+              + prefix
+              + "'");
+    }
+    return prefix;
+  }
+
+  /**
+   * Configures a {@link JdbcJobRepository}. Not thread-safe; {@link #build()} validates every
+   * setting and names the bad one.
+   */
+  public static final class Builder {
+
+    private @Nullable DataSource dataSource;
+    private @Nullable String jdbcUrl;
+    private @Nullable String username;
+    private @Nullable String password;
+    private @Nullable HikariConfig hikariConfig;
+    private String tablePrefix = DEFAULT_TABLE_PREFIX;
+    private boolean createSchema = true;
+    private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
+
+    private Builder() {}
+
+    /** Borrows connections from the host's pool, which the store never closes. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * Connects through a HikariCP pool that the store builds and closes: at most 10 connections,
+     * 5 seconds to wait for one.
+     */
+    public Builder jdbcUrl(String jdbcUrl) {
+      this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      return this;
+    }
+
+    /** The user for {@link #jdbcUrl(String)}. */
+    public Builder username(String username) {
+      this.username = Objects.requireNonNull(username, "username");
+      return this;
+    }
+
+    /** The password for {@link #jdbcUrl(String)}. */
+    public Builder password(String password) {
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /**
+     * Connects through a HikariCP pool built from a copy of {@code config}, which the store
+     * closes: for pool settings beyond {@link #jdbcUrl(String)}'s defaults.
+     */
+    public Builder hikariConfig(HikariConfig config) {
+      this.hikariConfig = Objects.requireNonNull(config, "hikariConfig");
+      return this;
+    }
+
+    /**
+     * Starts the name of every table and index, {@value JdbcJobRepository#DEFAULT_TABLE_PREFIX} by
+     * default; a
+     * letter or underscore followed by at most 40 letters, digits or underscores.
+     */
+    public Builder tablePrefix(String tablePrefix) {
+      this.tablePrefix = Objects.requireNonNull(tablePrefix, "tablePrefix");
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} creates or upgrades the tables (the default), or leaves the schema
+     * to the host's migration tool.
+     */
+    public Builder createSchema(boolean createSchema) {
+      this.createSchema = createSchema;
+      return this;
+    }
+
+    /** The largest result content stored, 16 MiB by default; larger ones are refused. */
+    public Builder maxResultBytes(long maxResultBytes) {
+      this.maxResultBytes = maxResultBytes;
+      return this;
+    }
+
+    /**
+     * Connects, recognises the database and, unless switched off, brings the schema up to date.
+     *
+     * @throws IllegalArgumentException if a setting is missing or invalid, or the database is
+     *     neither PostgreSQL nor H2
+     * @throws StorageException if the database cannot be reached or the schema not applied
+     */
+    public JdbcJobRepository build() {
+      String prefix = validTablePrefix(tablePrefix);
+      if (maxResultBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxResultBytes must be at least 1: " + maxResultBytes);
+      }
+      int sources =
+          (dataSource != null ? 1 : 0) + (jdbcUrl != null ? 1 : 0) + (hikariConfig != null ? 1 : 0);
+      if (sources != 1) {
+        throw new IllegalArgumentException(
+            "set exactly one of dataSource, jdbcUrl and hikariConfig (" + sources + " set)");
+      }
+      if ((username != null || password != null) && jdbcUrl == null) {
+        throw new IllegalArgumentException("username and password go with jdbcUrl only");
+      }
+      HikariDataSource ownedPool = dataSource == null ? startPool() : null;
+      try {
+        Jdbi jdbi = Jdbi.create(ownedPool != null ? ownedPool : dataSource);
+        Dialect dialect =
+            jdbi.withHandle(
+                handle -> Dialect.of(handle.getConnection().getMetaData().getDatabaseProductName()));
+        if (createSchema) {
+          SchemaMigrator.migrate(jdbi, dialect, prefix);
+        }
+        return new JdbcJobRepository(jdbi, dialect, prefix, maxResultBytes, ownedPool);
+      } catch (JdbiException | SQLException e) {
+        closeQuietly(ownedPool);
+        throw storageFailure("start", e);
+      } catch (RuntimeException e) {
+        closeQuietly(ownedPool);
+        throw e;
+      }
+    }
+
+    private HikariDataSource startPool() {
+      HikariConfig config = new HikariConfig();
+      if (hikariConfig != null) {
+        hikariConfig.copyStateTo(config);
+      } else {
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(10);
+        config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(5));
+      }
+      if (config.getPoolName() == null) {
+        config.setPoolName("orchestrator-jdbc");
+      }
+      try {
+        return new HikariDataSource(config);
+      } catch (HikariPool.PoolInitializationException e) {
+        throw new StorageException(
+            "JDBC job store could not open its connection pool: " + e.getMessage(), e);
+      }
+    }
+
+    private static void closeQuietly(@Nullable HikariDataSource pool) {
+      if (pool != null) {
+        pool.close();
+      }
+    }
+  }
+}

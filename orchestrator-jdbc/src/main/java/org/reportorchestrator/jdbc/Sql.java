@@ -1,0 +1,148 @@
+package org.reportorchestrator.jdbc;
+
+/**
+ * The statements of one store, with its validated table prefix and its dialect's syntax. Built
+ * once; named parameters use Jdbi's {@code :name} form and {@code <name>} for bound lists.
+ */
+final class Sql {
+
+  static final String COLUMNS =
+      "id, report_type, parameters, state, attempt, max_attempts, priority, idempotency_key,"
+          + " timeout_ms, created_at, updated_at, started_at, finished_at, run_at,"
+          + " progress_percent, progress_message, error_type, error_message, error_stack,"
+          + " result_content_type, result_file_name, result_size, result_metadata, owner_node,"
+          + " fencing_token, lease_expires_at, cancel_requested";
+
+  private static final String TERMINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
+  private static final String CLAIM_ORDER = "priority DESC, run_at, created_at";
+  private static final String CLAIM_SET =
+      " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
+          + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
+          + " updated_at = :now, cancel_requested = FALSE, progress_percent = 0,"
+          + " progress_message = NULL";
+
+  final String jobs;
+  final String results;
+
+  final String insertJob;
+  final String insertJobUnlessKeyTaken;
+  final String selectIdsByKey;
+  final String claim;
+  final String applyTransition;
+  final String insertResult;
+  final String extendLease;
+  final String extendLeasesReturning;
+  final String selectCancelRequested;
+  final String updateProgress;
+  final String cancelQueued;
+  final String requestCancellation;
+  final String findExpiredLeases;
+  final String findById;
+  final String openResult;
+  final String purgeFinished;
+
+  Sql(JdbcJobRepository.Dialect dialect, String prefix) {
+    jobs = prefix + "jobs";
+    results = prefix + "job_results";
+    String values =
+        " (" + COLUMNS + ") VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
+            + " :priority, :idempotencyKey, :timeoutMs, :createdAt, :createdAt, NULL, NULL,"
+            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE)";
+    insertJob = "INSERT INTO " + jobs + values;
+    insertJobUnlessKeyTaken =
+        "INSERT INTO " + jobs + values
+            + " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+    selectIdsByKey =
+        "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
+
+    String due =
+        "SELECT id FROM " + jobs + " WHERE state = 'REQUESTED' AND run_at <= :now ORDER BY "
+            + CLAIM_ORDER + " LIMIT :limit";
+    if (dialect == JdbcJobRepository.Dialect.POSTGRESQL) {
+      claim =
+          "WITH picked AS (" + due + " FOR UPDATE SKIP LOCKED) UPDATE " + jobs + " AS j"
+              + CLAIM_SET
+              + " FROM picked WHERE j.id = picked.id RETURNING "
+              + qualified("j", COLUMNS);
+    } else {
+      // H2 locks every matching row of a FOR UPDATE before it applies LIMIT, so SKIP LOCKED buys
+      // nothing there. The update re-checks the state of each row it locks, so two claims that
+      // pick the same row cannot both move it.
+      claim =
+          "SELECT " + COLUMNS + " FROM FINAL TABLE (UPDATE " + jobs + CLAIM_SET
+              + " WHERE state = 'REQUESTED' AND id IN (" + due + "))";
+    }
+
+    applyTransition =
+        "UPDATE " + jobs + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
+            + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
+            + " owner_node = NULL, lease_expires_at = NULL, cancel_requested = FALSE,"
+            + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
+            + " error_message = CASE WHEN :setError THEN :errorMessage ELSE error_message END,"
+            + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"
+            + " progress_percent = CASE WHEN :completed THEN 100 ELSE progress_percent END,"
+            + " result_content_type = :resultContentType, result_file_name = :resultFileName,"
+            + " result_size = :resultSize, result_metadata = :resultMetadata"
+            + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+    insertResult = "INSERT INTO " + results + " (job_id, content) VALUES (:id, :content)";
+
+    extendLease =
+        "UPDATE " + jobs + " SET lease_expires_at = :expiresAt"
+            + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+    extendLeasesReturning =
+        "UPDATE " + jobs + " AS j SET lease_expires_at = :expiresAt"
+            + " FROM unnest(:ids, :tokens) AS lease(id, token)"
+            + " WHERE j.id = lease.id AND j.fencing_token = lease.token AND j.state = 'RUNNING'"
+            + " RETURNING j.id, j.cancel_requested";
+    selectCancelRequested =
+        "SELECT id FROM " + jobs + " WHERE id IN (<ids>) AND cancel_requested = TRUE";
+
+    updateProgress =
+        "UPDATE " + jobs + " SET progress_percent = :percent, progress_message = :message,"
+            + " updated_at = :now WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+    cancelQueued =
+        "UPDATE " + jobs + " SET state = 'CANCELLED', finished_at = :now, updated_at = :now"
+            + " WHERE id = :id AND state = 'REQUESTED'";
+    requestCancellation =
+        "UPDATE " + jobs + " SET cancel_requested = TRUE, updated_at = :now"
+            + " WHERE id = :id AND state = 'RUNNING'";
+    findExpiredLeases =
+        "SELECT " + COLUMNS + " FROM " + jobs
+            + " WHERE state = 'RUNNING' AND lease_expires_at < :now"
+            + " ORDER BY lease_expires_at, id LIMIT :limit";
+    findById = "SELECT " + COLUMNS + " FROM " + jobs + " WHERE id = :id";
+    openResult =
+        "SELECT r.content FROM " + results + " r JOIN " + jobs + " j ON j.id = r.job_id"
+            + " WHERE r.job_id = :id AND j.state = 'COMPLETED'";
+    purgeFinished =
+        "DELETE FROM " + jobs + " WHERE id IN (SELECT id FROM " + jobs
+            + " WHERE state IN " + TERMINAL + " AND finished_at < :before"
+            + " ORDER BY finished_at LIMIT :limit)";
+  }
+
+  /**
+   * A page of jobs, oldest first. {@code <states>} is present only when the query filters by
+   * state, {@code :reportType} only when it filters by type.
+   */
+  String query(boolean byState, boolean byType) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + jobs + " WHERE 1 = 1");
+    if (byState) {
+      sql.append(" AND state IN (<states>)");
+    }
+    if (byType) {
+      sql.append(" AND report_type = :reportType");
+    }
+    return sql.append(" ORDER BY created_at, id LIMIT :limit OFFSET :offset").toString();
+  }
+
+  private static String qualified(String alias, String columns) {
+    StringBuilder out = new StringBuilder();
+    for (String column : columns.split(",")) {
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append(alias).append('.').append(column.strip());
+    }
+    return out.toString();
+  }
+}
