@@ -1,0 +1,575 @@
+package org.reportorchestrator.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.Progress;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.ResultTooLargeException;
+import org.reportorchestrator.StorageException;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.HeartbeatResult;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.Lease;
+import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
+
+/**
+ * What the JDBC store does beyond (and before) the shared contract suite: microsecond round trips,
+ * batching, fencing, result limits, races between two stores on one database. One subclass per
+ * database.
+ */
+abstract class JdbcStoreBehaviourTest {
+
+  static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+  static final Duration LEASE = Duration.ofSeconds(30);
+
+  String prefix;
+  JdbcJobRepository store;
+
+  /** A JDBC URL, with credentials if any, of the database under test. */
+  abstract String jdbcUrl();
+
+  /** Removes the tables of {@code tablePrefix} after a test. */
+  abstract void dropTables(String tablePrefix);
+
+  JdbcJobRepository newStore(long maxResultBytes) {
+    return JdbcJobRepository.builder()
+        .jdbcUrl(jdbcUrl())
+        .tablePrefix(prefix)
+        .maxResultBytes(maxResultBytes)
+        .build();
+  }
+
+  @BeforeEach
+  void openStore() {
+    prefix = TestPostgres.uniquePrefix();
+    store = newStore(JdbcJobRepository.DEFAULT_MAX_RESULT_BYTES);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+    dropTables(prefix);
+  }
+
+  static NewJob job(@Nullable String key, int priority, Instant runAt, Instant createdAt) {
+    return new NewJob(
+        new JobId(UUID.randomUUID()),
+        "sales",
+        Map.of("region", "north", "quote", "\"x\" & 'y'"),
+        key,
+        priority,
+        runAt,
+        3,
+        Duration.ofMinutes(5),
+        createdAt);
+  }
+
+  static NewJob job() {
+    return job(null, 0, T0, T0);
+  }
+
+  JobId insert(NewJob job) {
+    return store.insert(List.of(job)).get(0).id();
+  }
+
+  List<StoredJob> claim(String node, int limit, Instant now) {
+    return store.claim(new ClaimRequest(node, limit, now, now.plus(LEASE)));
+  }
+
+  StoredJob claimOne(JobId id) {
+    List<StoredJob> claimed = claim("node-a", 1, T0);
+    assertThat(claimed).extracting(StoredJob::id).containsExactly(id);
+    return claimed.get(0);
+  }
+
+  StoredJob stored(JobId id) {
+    return store.find(id).orElseThrow();
+  }
+
+  @Test
+  void jobReadsBackAsWrittenTruncatedToMicroseconds() {
+    Instant created = Instant.parse("2030-01-01T10:15:30.123456789Z");
+    NewJob job = job("k-1", 7, created.plusNanos(999), created);
+
+    store.insert(List.of(job));
+    StoredJob stored = stored(job.id());
+
+    assertThat(stored.createdAt()).isEqualTo(Instant.parse("2030-01-01T10:15:30.123456Z"));
+    assertThat(stored.updatedAt()).isEqualTo(stored.createdAt());
+    assertThat(stored.runAt()).isEqualTo(Instant.parse("2030-01-01T10:15:30.123457Z"));
+    assertThat(stored.parameters()).isEqualTo(job.parameters());
+    assertThat(stored.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(stored.attempt()).isZero();
+    assertThat(stored.maxAttempts()).isEqualTo(3);
+    assertThat(stored.priority()).isEqualTo(7);
+    assertThat(stored.idempotencyKey()).isEqualTo("k-1");
+    assertThat(stored.timeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(stored.progress()).isEqualTo(Progress.NONE);
+    assertThat(stored.lastError()).isNull();
+    assertThat(stored.result()).isNull();
+    assertThat(stored.ownerNode()).isNull();
+    assertThat(stored.leaseExpiresAt()).isNull();
+    assertThat(stored.startedAt()).isNull();
+    assertThat(stored.finishedAt()).isNull();
+    assertThat(stored.cancellationRequested()).isFalse();
+  }
+
+  @Test
+  void instantsBeforeTheEpochRoundTrip() {
+    Instant old = Instant.parse("1969-12-31T23:59:59.000001Z");
+    NewJob job = job(null, 0, old, old);
+
+    store.insert(List.of(job));
+
+    assertThat(stored(job.id()).createdAt()).isEqualTo(old);
+  }
+
+  @Test
+  void idempotencyKeyNamesTheFirstJobWithinOneListAndAcrossCalls() {
+    NewJob first = job("same", 0, T0, T0);
+    NewJob repeat = job("same", 0, T0, T0);
+    NewJob free = job(null, 0, T0, T0);
+
+    List<InsertResult> results = store.insert(List.of(first, repeat, free));
+    List<InsertResult> later = store.insert(List.of(job("same", 0, T0, T0)));
+
+    assertThat(results)
+        .containsExactly(
+            new InsertResult(first.id(), true),
+            new InsertResult(first.id(), false),
+            new InsertResult(free.id(), true));
+    assertThat(later).containsExactly(new InsertResult(first.id(), false));
+    assertThat(store.query(JobQuery.all())).hasSize(2);
+  }
+
+  @Test
+  void insertIsAllOrNothing() {
+    NewJob job = job();
+
+    assertThatThrownBy(() -> store.insert(List.of(job(), job, job)))
+        .isInstanceOf(StorageException.class)
+        .hasCauseInstanceOf(RuntimeException.class);
+
+    assertThat(store.query(JobQuery.all())).isEmpty();
+  }
+
+  @Test
+  void claimTakesDueJobsByPriorityThenRunAtThenCreation() {
+    JobId low = insert(job(null, 1, T0, T0));
+    JobId highLater = insert(job(null, 5, T0.minusSeconds(10), T0.plusSeconds(1)));
+    JobId highEarlier = insert(job(null, 5, T0.minusSeconds(20), T0.plusSeconds(2)));
+    JobId highSameRunAtCreatedFirst = insert(job(null, 5, T0.minusSeconds(10), T0));
+    insert(job(null, 9, T0.plusSeconds(1), T0)); // not due yet
+
+    List<StoredJob> claimed = claim("node-a", 10, T0);
+
+    assertThat(claimed)
+        .extracting(StoredJob::id)
+        .containsExactly(highEarlier, highSameRunAtCreatedFirst, highLater, low);
+    StoredJob first = claimed.get(0);
+    assertThat(first.state()).isEqualTo(JobState.RUNNING);
+    assertThat(first.attempt()).isEqualTo(1);
+    assertThat(first.ownerNode()).isEqualTo("node-a");
+    assertThat(first.startedAt()).isEqualTo(T0);
+    assertThat(first.updatedAt()).isEqualTo(T0);
+    assertThat(first.leaseExpiresAt()).isEqualTo(T0.plus(LEASE));
+    assertThat(first.fencingToken()).isPositive();
+    assertThat(stored(first.id())).isEqualTo(first);
+    assertThat(claim("node-b", 10, T0)).isEmpty();
+  }
+
+  @Test
+  void claimRespectsTheLimit() {
+    for (int i = 0; i < 5; i++) {
+      insert(job());
+    }
+
+    assertThat(claim("node-a", 2, T0)).hasSize(2);
+    assertThat(claim("node-a", 10, T0)).hasSize(3);
+  }
+
+  @Test
+  void aStaleFencingTokenChangesNothing() {
+    JobId id = insert(job());
+    StoredJob firstClaim = claimOne(id);
+    assertThat(store.apply(List.of(Transition.released(firstClaim.lease(), T0)))).containsOnly(id);
+    StoredJob secondClaim = claimOne(id);
+    assertThat(secondClaim.fencingToken()).isGreaterThan(firstClaim.fencingToken());
+    Instant later = T0.plusSeconds(5);
+    ReportResult result = ReportResult.ofText("a,b\n1,2\n", "text/csv").withFileName("x.csv");
+
+    Set<JobId> stale = store.apply(List.of(Transition.completed(firstClaim.lease(), later, result)));
+    boolean staleProgress =
+        store.updateProgress(new ProgressUpdate(firstClaim.lease(), new Progress(50, "x"), later));
+    HeartbeatResult staleBeat =
+        store.extendLeases(
+            new LeaseExtension("node-a", List.of(firstClaim.lease()), later, later.plus(LEASE)));
+
+    assertThat(stale).isEmpty();
+    assertThat(staleProgress).isFalse();
+    assertThat(staleBeat.lost()).containsExactly(id);
+    assertThat(stored(id)).isEqualTo(secondClaim);
+    assertThat(store.openResult(id)).isEmpty();
+  }
+
+  @Test
+  void completionStoresTheResultAndClearsTheLease() throws Exception {
+    JobId id = insert(job());
+    StoredJob running = claimOne(id);
+    store.updateProgress(new ProgressUpdate(running.lease(), new Progress(40, "halfway"), T0));
+    byte[] content = new byte[300_000];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) i;
+    }
+    ReportResult result =
+        ReportResult.ofBytes(content, "application/pdf")
+            .withFileName("r.pdf")
+            .withMetadata("rows", "42");
+    Instant done = T0.plusSeconds(3);
+
+    assertThat(store.apply(List.of(Transition.completed(running.lease(), done, result))))
+        .containsExactly(id);
+
+    StoredJob completed = stored(id);
+    assertThat(completed.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(completed.finishedAt()).isEqualTo(done);
+    assertThat(completed.updatedAt()).isEqualTo(done);
+    assertThat(completed.progress().percent()).isEqualTo(100);
+    assertThat(completed.result()).isEqualTo(result.info());
+    assertThat(completed.ownerNode()).isNull();
+    assertThat(completed.leaseExpiresAt()).isNull();
+    try (InputStream in = store.openResult(id).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void anEmptyResultIsStillAResult() throws Exception {
+    JobId id = insert(job());
+    StoredJob running = claimOne(id);
+
+    store.apply(List.of(Transition.completed(running.lease(), T0, ReportResult.empty())));
+
+    try (InputStream in = store.openResult(id).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEmpty();
+    }
+  }
+
+  @Test
+  void anOversizedResultIsRefusedWhileTheOtherTransitionsApply() {
+    store.close();
+    store = newStore(10);
+    JobId big = insert(job());
+    JobId other = insert(job());
+    List<StoredJob> running = claim("node-a", 2, T0);
+    StoredJob bigJob = running.stream().filter(j -> j.id().equals(big)).findFirst().orElseThrow();
+    StoredJob otherJob =
+        running.stream().filter(j -> j.id().equals(other)).findFirst().orElseThrow();
+    JobError error = new JobError("java.io.IOException", "disk", "trace");
+
+    assertThatThrownBy(
+            () ->
+                store.apply(
+                    List.of(
+                        Transition.completed(
+                            bigJob.lease(), T0, ReportResult.ofText("eleven char", "text/plain")),
+                        Transition.failed(otherJob.lease(), T0, error))))
+        .isInstanceOfSatisfying(
+            ResultTooLargeException.class,
+            e -> {
+              assertThat(e.sizeBytes()).isEqualTo(11);
+              assertThat(e.limitBytes()).isEqualTo(10);
+            });
+
+    assertThat(stored(big)).isEqualTo(bigJob);
+    assertThat(store.openResult(big)).isEmpty();
+    assertThat(stored(other).state()).isEqualTo(JobState.FAILED);
+    assertThat(stored(other).lastError()).isEqualTo(error);
+  }
+
+  @Test
+  void manyTransitionsApplyInOneCallAndOnlyTheFencedOnesWin() {
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(insert(job()));
+    }
+    List<StoredJob> running = claim("node-a", 20, T0);
+    List<Transition> transitions = new ArrayList<>();
+    for (StoredJob job : running) {
+      transitions.add(
+          Transition.completed(job.lease(), T0, ReportResult.ofText(job.id().toString(), "text/plain")));
+    }
+    transitions.add(Transition.failed(new Lease(ids.get(0), 999), T0, JobError.of(new Exception())));
+
+    Set<JobId> applied = store.apply(transitions);
+
+    assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(store.query(JobQuery.all().inStates(JobState.COMPLETED))).hasSize(20);
+  }
+
+  @Test
+  void retryStoresTheErrorAndReleaseRefundsTheAttempt() {
+    JobId id = insert(job());
+    StoredJob first = claimOne(id);
+    JobError error = JobError.of(new IllegalStateException("boom"));
+    Instant retryAt = T0.plusSeconds(60);
+
+    store.apply(List.of(Transition.retry(first.lease(), T0, retryAt, error)));
+
+    StoredJob retried = stored(id);
+    assertThat(retried.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(retried.runAt()).isEqualTo(retryAt);
+    assertThat(retried.attempt()).isEqualTo(1);
+    assertThat(retried.lastError()).isEqualTo(error);
+    assertThat(retried.finishedAt()).isNull();
+    assertThat(claim("node-a", 1, T0)).isEmpty();
+
+    StoredJob second = claim("node-a", 1, retryAt).get(0);
+    assertThat(second.attempt()).isEqualTo(2);
+    store.apply(List.of(Transition.released(second.lease(), retryAt)));
+    assertThat(stored(id).attempt()).isEqualTo(1);
+    assertThat(stored(id).state()).isEqualTo(JobState.REQUESTED);
+  }
+
+  @Test
+  void heartbeatExtendsLiveLeasesAndReportsLostOnesAndCancellations() {
+    JobId a = insert(job());
+    JobId b = insert(job());
+    JobId c = insert(job());
+    List<StoredJob> running = claim("node-a", 3, T0);
+    Lease leaseA = running.stream().filter(j -> j.id().equals(a)).findFirst().orElseThrow().lease();
+    Lease leaseB = running.stream().filter(j -> j.id().equals(b)).findFirst().orElseThrow().lease();
+    Lease leaseC = running.stream().filter(j -> j.id().equals(c)).findFirst().orElseThrow().lease();
+    store.apply(List.of(Transition.failed(leaseC, T0, JobError.of(new Exception()))));
+    assertThat(store.requestCancellation(b, T0)).isTrue();
+    Instant later = T0.plusSeconds(10);
+
+    HeartbeatResult beat =
+        store.extendLeases(
+            new LeaseExtension("node-a", List.of(leaseA, leaseB, leaseC), later, later.plus(LEASE)));
+
+    assertThat(beat.lost()).containsExactly(c);
+    assertThat(beat.cancellationRequested()).containsExactly(b);
+    assertThat(stored(a).leaseExpiresAt()).isEqualTo(later.plus(LEASE));
+    assertThat(stored(b).cancellationRequested()).isTrue();
+    assertThat(store.extendLeases(new LeaseExtension("node-a", List.of(), later, later)).lost())
+        .isEmpty();
+  }
+
+  @Test
+  void cancellationOfQueuedAndRunningJobs() {
+    JobId queued = insert(job());
+    JobId running = insert(job(null, 9, T0, T0));
+    claim("node-a", 1, T0);
+
+    assertThat(store.cancelQueued(queued, T0.plusSeconds(1))).isTrue();
+    assertThat(store.cancelQueued(queued, T0.plusSeconds(2))).isFalse();
+    assertThat(store.cancelQueued(running, T0)).isFalse();
+    assertThat(store.requestCancellation(queued, T0)).isFalse();
+    assertThat(store.requestCancellation(running, T0)).isTrue();
+    assertThat(store.cancelQueued(new JobId(UUID.randomUUID()), T0)).isFalse();
+
+    StoredJob cancelled = stored(queued);
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.finishedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(stored(running).cancellationRequested()).isTrue();
+  }
+
+  @Test
+  void expiredLeasesAreFoundOldestFirst() {
+    JobId early = insert(job(null, 9, T0, T0));
+    JobId late = insert(job(null, 1, T0, T0));
+    store.claim(new ClaimRequest("node-a", 1, T0, T0.plusSeconds(10)));
+    store.claim(new ClaimRequest("node-a", 1, T0, T0.plusSeconds(20)));
+
+    assertThat(store.findExpiredLeases(T0.plusSeconds(10), 10)).isEmpty();
+    assertThat(store.findExpiredLeases(T0.plusSeconds(21), 10))
+        .extracting(StoredJob::id)
+        .containsExactly(early, late);
+    assertThat(store.findExpiredLeases(T0.plusSeconds(21), 1)).hasSize(1);
+  }
+
+  @Test
+  void queryFiltersByStateAndTypeAndPagesOldestFirst() {
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(insert(job(null, 0, T0, T0.plusSeconds(i))));
+    }
+    NewJob other =
+        new NewJob(
+            new JobId(UUID.randomUUID()), "invoices", Map.of(), null, 0, T0, 1, LEASE, T0);
+    store.insert(List.of(other));
+    store.cancelQueued(ids.get(4), T0);
+
+    assertThat(store.query(JobQuery.all().ofType("sales").inStates(JobState.REQUESTED).page(1, 2)))
+        .extracting(StoredJob::id)
+        .containsExactly(ids.get(1), ids.get(2));
+    assertThat(store.query(JobQuery.all().inStates(JobState.CANCELLED, JobState.COMPLETED)))
+        .extracting(StoredJob::id)
+        .containsExactly(ids.get(4));
+    assertThat(store.query(JobQuery.all().ofType("invoices")))
+        .extracting(StoredJob::id)
+        .containsExactly(other.id());
+  }
+
+  @Test
+  void purgeDeletesOldTerminalJobsAndTheirResultsInBatches() {
+    List<JobId> done = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      done.add(insert(job()));
+    }
+    JobId recent = insert(job(null, -1, T0, T0));
+    JobId queued = insert(job(null, -2, T0, T0));
+    for (StoredJob running : claim("node-a", 5, T0)) {
+      store.apply(
+          List.of(Transition.completed(running.lease(), T0, ReportResult.ofText("r", "text/plain"))));
+    }
+    store.cancelQueued(recent, T0.plusSeconds(100));
+    Instant cutoff = T0.plusSeconds(50);
+
+    assertThat(store.purgeFinished(cutoff, 3)).isEqualTo(3);
+    assertThat(store.purgeFinished(cutoff, 3)).isEqualTo(2);
+    assertThat(store.purgeFinished(cutoff, 3)).isZero();
+
+    assertThat(store.query(JobQuery.all()))
+        .extracting(StoredJob::id)
+        .containsExactlyInAnyOrder(recent, queued);
+    for (JobId id : done) {
+      assertThat(store.openResult(id)).isEmpty();
+    }
+  }
+
+  @Test
+  void eightThreadsNeverClaimTheSameJob() throws Exception {
+    assertClaimedExactlyOnce(store, store, 400, 5);
+  }
+
+  @Test
+  void twoStoresRacingOnOneKeyAgreeOnTheFirstJob() throws Exception {
+    try (JdbcJobRepository otherNode =
+        JdbcJobRepository.builder().jdbcUrl(jdbcUrl()).tablePrefix(prefix).build()) {
+      assertIdempotentAcrossStores(store, otherNode, 50);
+    }
+  }
+
+  @Test
+  void aClosedStoreRefusesWork() {
+    store.close();
+    store.close();
+
+    assertThatThrownBy(() -> store.find(new JobId(UUID.randomUUID())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  /**
+   * Inserts {@code jobs} jobs and lets 8 threads, half on {@code a} and half on {@code b}, claim
+   * {@code batch} at a time until none is left; every job must be claimed exactly once.
+   */
+  static void assertClaimedExactlyOnce(
+      JdbcJobRepository a, JdbcJobRepository b, int jobs, int batch) throws Exception {
+    List<NewJob> toInsert = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      toInsert.add(job(null, i % 7, T0, T0.plusMillis(i)));
+    }
+    a.insert(toInsert);
+    Map<JobId, String> claimedBy = new ConcurrentHashMap<>();
+    List<JobId> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        JdbcJobRepository store = t % 2 == 0 ? a : b;
+        String node = "node-" + t;
+        workers.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  List<StoredJob> claimed;
+                  do {
+                    claimed = store.claim(new ClaimRequest(node, batch, T0, T0.plus(LEASE)));
+                    for (StoredJob job : claimed) {
+                      if (claimedBy.putIfAbsent(job.id(), node) != null) {
+                        duplicates.add(job.id());
+                      }
+                    }
+                  } while (!claimed.isEmpty());
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> worker : workers) {
+        worker.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(duplicates).isEmpty();
+    assertThat(claimedBy).hasSize(jobs);
+    assertThat(a.query(JobQuery.all().inStates(JobState.REQUESTED))).isEmpty();
+  }
+
+  /**
+   * For each of {@code keys} keys, one thread inserts a job with it through {@code a} while
+   * another does through {@code b}; both must get the same id and exactly one must have created
+   * it.
+   */
+  static void assertIdempotentAcrossStores(JdbcJobRepository a, JdbcJobRepository b, int keys)
+      throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int k = 0; k < keys; k++) {
+        String key = "race-" + k;
+        CountDownLatch start = new CountDownLatch(1);
+        Future<InsertResult> viaA =
+            threads.submit(
+                () -> {
+                  start.await();
+                  return a.insert(List.of(job(key, 0, T0, T0))).get(0);
+                });
+        Future<InsertResult> viaB =
+            threads.submit(
+                () -> {
+                  start.await();
+                  return b.insert(List.of(job(key, 0, T0, T0))).get(0);
+                });
+        start.countDown();
+        InsertResult resultA = viaA.get(30, TimeUnit.SECONDS);
+        InsertResult resultB = viaB.get(30, TimeUnit.SECONDS);
+        assertThat(resultA.id()).as(key).isEqualTo(resultB.id());
+        assertThat(resultA.created() ^ resultB.created()).as(key + " created once").isTrue();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(a.query(JobQuery.all().page(0, JobQuery.MAX_LIMIT))).hasSize(keys);
+  }
+}

@@ -1,0 +1,98 @@
+package org.reportorchestrator.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+class PostgresStoreTest extends JdbcStoreBehaviourTest {
+
+  @Override
+  String jdbcUrl() {
+    return TestPostgres.jdbcUrl();
+  }
+
+  @Override
+  void dropTables(String tablePrefix) {
+    TestPostgres.dropTables(tablePrefix);
+  }
+
+  @Test
+  void eightThreadsOnTwoNodesClaimFiveThousandJobsEachExactlyOnce() throws Exception {
+    try (JdbcJobRepository otherNode =
+        JdbcJobRepository.builder().jdbcUrl(jdbcUrl()).tablePrefix(prefix).build()) {
+      assertClaimedExactlyOnce(store, otherNode, 5_000, 10);
+    }
+  }
+
+  @Test
+  void twoNodesRacingOnManyKeysAgreeOnEveryFirstJob() throws Exception {
+    try (JdbcJobRepository otherNode =
+        JdbcJobRepository.builder().jdbcUrl(jdbcUrl()).tablePrefix(prefix).build()) {
+      assertIdempotentAcrossStores(store, otherNode, 300);
+    }
+  }
+
+  @Test
+  void nodesStartingTogetherApplyTheSchemaOnce() throws Exception {
+    String fresh = TestPostgres.uniquePrefix();
+    ExecutorService threads = Executors.newFixedThreadPool(6);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<JdbcJobRepository>> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 6; i++) {
+        nodes.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return JdbcJobRepository.builder()
+                      .dataSource(TestPostgres.dataSource())
+                      .tablePrefix(fresh)
+                      .build();
+                }));
+      }
+      start.countDown();
+      for (Future<JdbcJobRepository> node : nodes) {
+        node.get(30, TimeUnit.SECONDS).close();
+      }
+      int versions =
+          Jdbi.create(TestPostgres.dataSource())
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT COUNT(*) FROM " + fresh + "schema_version")
+                          .mapTo(Integer.class)
+                          .one());
+      assertThat(versions).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+    } finally {
+      threads.shutdownNow();
+      TestPostgres.dropTables(fresh);
+    }
+  }
+
+  @Test
+  void claimUsesThePartialIndexOfQueuedJobs() {
+    String plan =
+        Jdbi.create(TestPostgres.dataSource())
+            .withHandle(
+                h -> {
+                  h.execute("SET enable_seqscan = off");
+                  return String.join(
+                      "\n",
+                      h.createQuery(
+                              "EXPLAIN SELECT id FROM " + prefix + "jobs WHERE state = 'REQUESTED'"
+                                  + " AND run_at <= 0 ORDER BY priority DESC, run_at, created_at"
+                                  + " LIMIT 10")
+                          .mapTo(String.class)
+                          .list());
+                });
+
+    assertThat(plan).contains(prefix + "jobs_due_idx");
+  }
+}
