@@ -121,7 +121,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       Comparator.comparingInt(StoredJob::priority)
           .reversed()
           .thenComparing(StoredJob::runAt)
-          .thenComparing(StoredJob::createdAt);
+          .thenComparing(StoredJob::createdAt)
+          .thenComparing(job -> job.id().value(), JdbcJobRepository::compareUnsigned);
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -277,6 +278,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                     .bind("now", EpochMicros.of(request.now()))
                     .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
                     .bind("limit", request.limit())
+                    .bindList("reportTypes", List.copyOf(request.reportTypes()))
                     .map(StoredJobMapper.INSTANCE)
                     .list());
     List<StoredJob> ordered = new ArrayList<>(claimed);
@@ -606,6 +608,14 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
   private static StorageException storageFailure(String action, Exception e) {
     return new StorageException("JDBC job store could not " + action + ": " + e.getMessage(), e);
+  }
+
+  /** UUIDs as PostgreSQL and H2 order them: as 128-bit unsigned numbers. */
+  private static int compareUnsigned(UUID x, UUID y) {
+    int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+    return high != 0
+        ? high
+        : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
   }
 
   private static boolean isUniqueViolation(Throwable failure) {

@@ -14,7 +14,7 @@ final class Sql {
           + " fencing_token, lease_expires_at, cancel_requested";
 
   private static final String TERMINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
-  private static final String CLAIM_ORDER = "priority DESC, run_at, created_at";
+  private static final String CLAIM_ORDER = "priority DESC, run_at, created_at, id";
   private static final String CLAIM_SET =
       " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
           + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
@@ -55,8 +55,12 @@ final class Sql {
     selectIdsByKey =
         "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
 
+    // H2 reads the due index in order only when the ORDER BY starts with its leading column;
+    // state is constant here, so leading with it changes nothing but the plan.
     String due =
-        "SELECT id FROM " + jobs + " WHERE state = 'REQUESTED' AND run_at <= :now ORDER BY "
+        "SELECT id FROM " + jobs + " WHERE state = 'REQUESTED' AND run_at <= :now"
+            + " AND report_type IN (<reportTypes>) ORDER BY "
+            + (dialect == JdbcJobRepository.Dialect.H2 ? "state, " : "")
             + CLAIM_ORDER + " LIMIT :limit";
     if (dialect == JdbcJobRepository.Dialect.POSTGRESQL) {
       claim =

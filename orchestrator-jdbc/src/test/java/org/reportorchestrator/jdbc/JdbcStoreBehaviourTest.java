@@ -48,6 +48,7 @@ abstract class JdbcStoreBehaviourTest {
 
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   static final Duration LEASE = Duration.ofSeconds(30);
+  static final Set<String> TYPES = Set.of("sales", "invoices");
 
   String prefix;
   JdbcJobRepository store;
@@ -100,7 +101,7 @@ abstract class JdbcStoreBehaviourTest {
   }
 
   List<StoredJob> claim(String node, int limit, Instant now) {
-    return store.claim(new ClaimRequest(node, limit, now, now.plus(LEASE)));
+    return store.claim(new ClaimRequest(node, TYPES, limit, now, now.plus(LEASE)));
   }
 
   StoredJob claimOne(JobId id) {
@@ -406,8 +407,8 @@ abstract class JdbcStoreBehaviourTest {
   void expiredLeasesAreFoundOldestFirst() {
     JobId early = insert(job(null, 9, T0, T0));
     JobId late = insert(job(null, 1, T0, T0));
-    store.claim(new ClaimRequest("node-a", 1, T0, T0.plusSeconds(10)));
-    store.claim(new ClaimRequest("node-a", 1, T0, T0.plusSeconds(20)));
+    store.claim(new ClaimRequest("node-a", TYPES, 1, T0, T0.plusSeconds(10)));
+    store.claim(new ClaimRequest("node-a", TYPES, 1, T0, T0.plusSeconds(20)));
 
     assertThat(store.findExpiredLeases(T0.plusSeconds(10), 10)).isEmpty();
     assertThat(store.findExpiredLeases(T0.plusSeconds(21), 10))
@@ -515,7 +516,7 @@ abstract class JdbcStoreBehaviourTest {
                   start.await();
                   List<StoredJob> claimed;
                   do {
-                    claimed = store.claim(new ClaimRequest(node, batch, T0, T0.plus(LEASE)));
+                    claimed = store.claim(new ClaimRequest(node, TYPES, batch, T0, T0.plus(LEASE)));
                     for (StoredJob job : claimed) {
                       if (claimedBy.putIfAbsent(job.id(), node) != null) {
                         duplicates.add(job.id());

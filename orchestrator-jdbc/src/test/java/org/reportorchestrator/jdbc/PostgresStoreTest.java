@@ -87,7 +87,8 @@ class PostgresStoreTest extends JdbcStoreBehaviourTest {
                       "\n",
                       h.createQuery(
                               "EXPLAIN SELECT id FROM " + prefix + "jobs WHERE state = 'REQUESTED'"
-                                  + " AND run_at <= 0 ORDER BY priority DESC, run_at, created_at"
+                                  + " AND run_at <= 0 AND report_type IN ('sales')"
+                                  + " ORDER BY priority DESC, run_at, created_at, id"
                                   + " LIMIT 10")
                           .mapTo(String.class)
                           .list());

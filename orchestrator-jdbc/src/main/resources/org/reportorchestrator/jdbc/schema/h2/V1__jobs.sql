@@ -45,7 +45,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS ${tablePrefix}jobs_idempotency_key_uq
   ON ${tablePrefix}jobs (idempotency_key);
 
 CREATE INDEX IF NOT EXISTS ${tablePrefix}jobs_due_idx
-  ON ${tablePrefix}jobs (state, priority DESC, run_at, created_at);
+  ON ${tablePrefix}jobs (state, priority DESC, run_at, created_at, id);
 
 CREATE INDEX IF NOT EXISTS ${tablePrefix}jobs_lease_idx
   ON ${tablePrefix}jobs (state, lease_expires_at);

@@ -44,7 +44,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS ${tablePrefix}jobs_idempotency_key_uq
 
 -- claiming: only queued rows, in claim order, however many finished rows pile up
 CREATE INDEX IF NOT EXISTS ${tablePrefix}jobs_due_idx
-  ON ${tablePrefix}jobs (priority DESC, run_at, created_at) WHERE state = 'REQUESTED';
+  ON ${tablePrefix}jobs (priority DESC, run_at, created_at, id) WHERE state = 'REQUESTED';
 
 -- rescuing expired leases
 CREATE INDEX IF NOT EXISTS ${tablePrefix}jobs_lease_idx

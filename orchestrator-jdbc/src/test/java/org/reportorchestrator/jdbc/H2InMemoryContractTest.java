@@ -1,0 +1,22 @@
+package org.reportorchestrator.jdbc;
+
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobRepositoryContract;
+
+class H2InMemoryContractTest extends JobRepositoryContract {
+
+  private static final String URL = H2Databases.inMemoryUrl();
+  private String prefix;
+
+  @Override
+  protected JobRepository newRepository() {
+    prefix = TestPostgres.uniquePrefix();
+    return JdbcJobRepository.builder().jdbcUrl(URL).tablePrefix(prefix).build();
+  }
+
+  @Override
+  protected void closeRepository(JobRepository repository) {
+    ((JdbcJobRepository) repository).close();
+    H2Databases.dropTables(URL, prefix);
+  }
+}

@@ -1,0 +1,21 @@
+package org.reportorchestrator.jdbc;
+
+import org.reportorchestrator.ReportOrchestratorContract;
+import org.reportorchestrator.spi.JobRepository;
+
+class PostgresReportOrchestratorTest extends ReportOrchestratorContract {
+
+  private String prefix;
+
+  @Override
+  protected JobRepository newRepository() {
+    prefix = TestPostgres.uniquePrefix();
+    return JdbcJobRepository.builder().jdbcUrl(TestPostgres.jdbcUrl()).tablePrefix(prefix).build();
+  }
+
+  @Override
+  protected void closeRepository(JobRepository repository) {
+    ((JdbcJobRepository) repository).close();
+    TestPostgres.dropTables(prefix);
+  }
+}
