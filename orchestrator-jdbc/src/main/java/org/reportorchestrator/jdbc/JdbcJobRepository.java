@@ -342,6 +342,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           .bind("resultFileName", result == null ? null : result.fileName())
           .bind("resultSize", result == null ? null : Long.valueOf(result.sizeBytes()))
           .bind("resultMetadata", result == null ? null : JsonText.write(result.metadata()))
+          .bind("anyLease", transition.leaseExpiredBefore() == null)
+          .bind("leaseExpiredBefore", EpochMicros.ofNullable(transition.leaseExpiredBefore()))
           .add();
     }
     int[] counts = batch.execute();

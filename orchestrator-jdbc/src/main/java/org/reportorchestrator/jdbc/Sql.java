@@ -87,7 +87,8 @@ final class Sql {
             + " progress_percent = CASE WHEN :completed THEN 100 ELSE progress_percent END,"
             + " result_content_type = :resultContentType, result_file_name = :resultFileName,"
             + " result_size = :resultSize, result_metadata = :resultMetadata"
-            + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+            + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token"
+            + " AND (:anyLease OR lease_expires_at < :leaseExpiredBefore)";
     insertResult = "INSERT INTO " + results + " (job_id, content) VALUES (:id, :content)";
 
     extendLease =
