@@ -248,7 +248,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         throw new StorageException(
             "idempotency key '" + key + "' was taken by a job that has since been deleted");
       }
-      results.add(new InsertResult(new JobId(holder), created.contains(i)));
+      // a driver that rewrites batches reports no per-row counts; the holder's id settles it
+      boolean stored = created.contains(i) && holder.equals(job.id().value());
+      results.add(new InsertResult(new JobId(holder), stored));
     }
     return results;
   }

@@ -12,7 +12,7 @@ class H2FileContractTest extends JobRepositoryContract {
 
   @Override
   protected JobRepository newRepository() {
-    prefix = TestPostgres.uniquePrefix();
+    prefix = TablePrefixes.unique();
     return JdbcJobRepository.builder()
         .jdbcUrl(H2Databases.fileUrl(folder))
         .tablePrefix(prefix)

@@ -10,7 +10,7 @@ class H2InMemoryContractTest extends JobRepositoryContract {
 
   @Override
   protected JobRepository newRepository() {
-    prefix = TestPostgres.uniquePrefix();
+    prefix = TablePrefixes.unique();
     return JdbcJobRepository.builder().jdbcUrl(URL).tablePrefix(prefix).build();
   }
 

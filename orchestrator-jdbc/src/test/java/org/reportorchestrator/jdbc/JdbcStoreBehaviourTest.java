@@ -69,7 +69,7 @@ abstract class JdbcStoreBehaviourTest {
 
   @BeforeEach
   void openStore() {
-    prefix = TestPostgres.uniquePrefix();
+    prefix = TablePrefixes.unique();
     store = newStore(JdbcJobRepository.DEFAULT_MAX_RESULT_BYTES);
   }
 

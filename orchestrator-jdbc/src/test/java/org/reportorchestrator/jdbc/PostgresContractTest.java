@@ -9,7 +9,7 @@ class PostgresContractTest extends JobRepositoryContract {
 
   @Override
   protected JobRepository newRepository() {
-    prefix = TestPostgres.uniquePrefix();
+    prefix = TablePrefixes.unique();
     return JdbcJobRepository.builder().jdbcUrl(TestPostgres.jdbcUrl()).tablePrefix(prefix).build();
   }
 

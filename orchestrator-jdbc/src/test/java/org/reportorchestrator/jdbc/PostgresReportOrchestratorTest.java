@@ -9,7 +9,7 @@ class PostgresReportOrchestratorTest extends ReportOrchestratorContract {
 
   @Override
   protected JobRepository newRepository() {
-    prefix = TestPostgres.uniquePrefix();
+    prefix = TablePrefixes.unique();
     return JdbcJobRepository.builder().jdbcUrl(TestPostgres.jdbcUrl()).tablePrefix(prefix).build();
   }
 

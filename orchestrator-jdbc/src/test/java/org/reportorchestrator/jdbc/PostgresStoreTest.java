@@ -42,7 +42,7 @@ class PostgresStoreTest extends JdbcStoreBehaviourTest {
 
   @Test
   void nodesStartingTogetherApplyTheSchemaOnce() throws Exception {
-    String fresh = TestPostgres.uniquePrefix();
+    String fresh = TablePrefixes.unique();
     ExecutorService threads = Executors.newFixedThreadPool(6);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<JdbcJobRepository>> nodes = new ArrayList<>();

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -43,11 +42,6 @@ final class TestPostgres {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setURL(jdbcUrl());
     return dataSource;
-  }
-
-  /** A table prefix no other test uses. */
-  static String uniquePrefix() {
-    return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
   }
 
   /** Drops the tables a store with {@code prefix} created. */
