@@ -48,6 +48,15 @@ final class AttemptRecorder {
               "the ReportTask for '" + execution.job().reportType() + "' returned null; "
                   + "return ReportResult.empty() for a report without content"));
     }
+    long limit = settings.repository().maxResultBytes();
+    if (result.sizeBytes() > limit) {
+      // A rerun would produce the same result, so this is no failure to retry.
+      Instant now = settings.clock().instant();
+      return record(
+          execution.job(),
+          Transition.failed(
+              execution.lease(), now, JobError.of(new ResultTooLargeException(result.sizeBytes(), limit))));
+    }
     Instant now = settings.clock().instant();
     return record(execution.job(), Transition.completed(execution.lease(), now, result));
   }

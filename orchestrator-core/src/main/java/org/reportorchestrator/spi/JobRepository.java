@@ -29,6 +29,15 @@ public interface JobRepository {
   List<StoredJob> claim(ClaimRequest request);
 
   /**
+   * The largest result content this store accepts, in bytes. Core fails a job whose result is
+   * larger (with {@link org.reportorchestrator.ResultTooLargeException}) instead of asking the
+   * store to complete it.
+   */
+  default long maxResultBytes() {
+    return Long.MAX_VALUE;
+  }
+
+  /**
    * Applies fenced transitions out of {@code RUNNING}; a store may group them into few statements.
    * A transition whose condition fails (the job moved on, or another claim holds it) changes
    * nothing.

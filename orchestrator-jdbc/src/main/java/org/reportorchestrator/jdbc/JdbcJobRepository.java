@@ -167,6 +167,12 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return ddl.toString();
   }
 
+  /** The largest result this store keeps; see {@link Builder#maxResultBytes(long)}. */
+  @Override
+  public long maxResultBytes() {
+    return maxResultBytes;
+  }
+
   /** The database this store was built against. */
   public Dialect dialect() {
     return dialect;
