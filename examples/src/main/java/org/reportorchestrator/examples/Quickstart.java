@@ -22,7 +22,7 @@ import org.reportorchestrator.Progress;
 import org.reportorchestrator.ReportOrchestrator;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.RetryPolicy;
-import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.jdbc.JdbcJobRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +42,16 @@ public final class Quickstart implements Callable<Integer> {
   @Option(names = "--workers", defaultValue = "4", description = "worker threads (default: ${DEFAULT-VALUE})")
   int workers;
 
+  @Option(names = "--jdbc-url", defaultValue = Stores.DEFAULT_URL,
+      description = "the database to keep jobs in, H2 or PostgreSQL (default: ${DEFAULT-VALUE})")
+  String jdbcUrl;
+
+  @Option(names = "--user", description = "database user, if the URL does not carry one")
+  String user;
+
+  @Option(names = "--password", description = "database password, if the URL does not carry one")
+  String password;
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   public static void main(String[] args) {
@@ -50,8 +60,8 @@ public final class Quickstart implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobRepository repository = Stores.open();
-    try (ReportOrchestrator orchestrator =
+    try (JdbcJobRepository repository = Stores.open(jdbcUrl, user, password);
+        ReportOrchestrator orchestrator =
         ReportOrchestrator.builder()
             .repository(repository)
             .workerCount(workers)
@@ -61,6 +71,7 @@ public final class Quickstart implements Callable<Integer> {
             .register("inventory-export", new InventoryExportTask())
             .listener(this::printTransition)
             .build()) {
+      int earlier = countJobs(orchestrator);
       orchestrator.start();
 
       Map<String, JobId> jobs = new LinkedHashMap<>();
@@ -84,12 +95,20 @@ public final class Quickstart implements Callable<Integer> {
         finished.add(orchestrator.awaitCompletion(id, Duration.ofMinutes(2)));
       }
       printTable(jobs, finished);
-      int stored = orchestrator.query(JobQuery.all().page(0, JobQuery.MAX_LIMIT)).size();
-      out.printf("%nThe store holds %d jobs (%s).%n", stored, Stores.describe());
-    } finally {
-      Stores.close(repository);
+      out.printf("%nThe store holds %d jobs, %d of them from earlier runs (%s).%n",
+          countJobs(orchestrator), earlier, Stores.describe(repository, jdbcUrl));
     }
     return 0;
+  }
+
+  private static int countJobs(ReportOrchestrator orchestrator) {
+    int count = 0;
+    List<JobSnapshot> page;
+    do {
+      page = orchestrator.query(JobQuery.all().page(count, JobQuery.MAX_LIMIT));
+      count += page.size();
+    } while (page.size() == JobQuery.MAX_LIMIT);
+    return count;
   }
 
   private void printTransition(JobTransition t) {

@@ -1,0 +1,63 @@
+package org.reportorchestrator.examples;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.inmemory.InMemoryJobRepository;
+import org.reportorchestrator.jdbc.JdbcJobRepository;
+import org.reportorchestrator.spi.JobRepository;
+
+/** A fresh, empty store per benchmark round, dropped afterwards. */
+final class BenchmarkStores {
+
+  private BenchmarkStores() {}
+
+  /** A store for one round, and the PostgreSQL tables to drop after it, if any. */
+  record Opened(JobRepository repository, @Nullable String postgresUrl, String tablePrefix)
+      implements AutoCloseable {
+
+    @Override
+    public void close() throws SQLException {
+      if (repository instanceof JdbcJobRepository jdbc) {
+        jdbc.close();
+      }
+      if (postgresUrl == null) {
+        return;
+      }
+      try (Connection connection = DriverManager.getConnection(postgresUrl);
+          Statement statement = connection.createStatement()) {
+        for (String table : new String[] {"job_results", "jobs", "schema_version"}) {
+          statement.execute("DROP TABLE IF EXISTS " + tablePrefix + table + " CASCADE");
+        }
+      }
+    }
+  }
+
+  static Opened open(String store, @Nullable String jdbcUrl) {
+    switch (store.toLowerCase(Locale.ROOT)) {
+      case "memory":
+        return new Opened(new InMemoryJobRepository(), null, "");
+      case "h2":
+        return new Opened(
+            JdbcJobRepository.builder()
+                .jdbcUrl("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                .build(),
+            null,
+            "");
+      case "postgres":
+        if (jdbcUrl == null) {
+          throw new IllegalArgumentException("--store postgres needs --jdbc-url");
+        }
+        String prefix = "bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+        return new Opened(
+            JdbcJobRepository.builder().jdbcUrl(jdbcUrl).tablePrefix(prefix).build(), jdbcUrl, prefix);
+      default:
+        throw new IllegalArgumentException(
+            "--store must be memory, h2 or postgres, not '" + store + "'");
+    }
+  }
+}
