@@ -49,11 +49,15 @@ final class Execution {
   /**
    * Gives the attempt up without recording anything, because another claim now owns the job: the
    * task is told to stop and whatever it returns is discarded.
+   *
+   * @return {@code false} if the attempt had already ended another way
    */
-  void abandon() {
+  boolean abandon() {
     if (settle()) {
       requestCancellation();
+      return true;
     }
+    return false;
   }
 
   boolean isSettled() {

@@ -128,9 +128,8 @@ final class JobContext implements ReportContext {
       boolean stillOwned =
           repository.updateProgress(new ProgressUpdate(execution.lease(), progress, clock.instant()));
       lastWritten = progress;
-      if (!stillOwned) {
+      if (!stillOwned && execution.abandon()) {
         LOG.warn("job {} is no longer owned by this node; telling its task to stop", jobId());
-        execution.abandon();
       }
     } catch (StorageException e) {
       // Progress is advisory: the attempt goes on, and the heartbeat decides whether we still own it.

@@ -63,8 +63,10 @@ final class LeaseKeeper {
     for (Execution execution : active) {
       JobId id = execution.jobId();
       if (result.lost().contains(id)) {
-        LOG.warn("lost the lease of job {} to another claim; stopping its task", id);
-        execution.abandon();
+        // Usually the attempt just finished and its own write ended the lease; abandon() says so.
+        if (execution.abandon()) {
+          LOG.warn("lost the lease of job {} to another claim; stopping its task", id);
+        }
       } else if (result.cancellationRequested().contains(id) && !execution.isCancellationRequested()) {
         LOG.info("job {} was cancelled; telling its task", id);
         execution.requestCancellation();
