@@ -36,6 +36,7 @@ final class WorkerPool {
   private final AttemptRecorder recorder;
   private final ExecutorService executor;
   private final AtomicInteger busy = new AtomicInteger();
+  private final AtomicInteger unwritten = new AtomicInteger();
   private final Map<JobId, Execution> executions = new ConcurrentHashMap<>();
   private final Runnable onSlotFreed;
 
@@ -53,8 +54,14 @@ final class WorkerPool {
             threads);
   }
 
+  /**
+   * Threads free to start a job. A worker hands its outcome to the writer and takes the next job
+   * without waiting for the commit, so that outcomes pile up into larger batches; but no more than
+   * one outcome per worker may wait, so a slow store slows claiming instead of growing a queue.
+   */
   int freeSlots() {
-    return settings.workerCount() - busy.get();
+    int overflow = Math.max(0, unwritten.get() - settings.workerCount());
+    return settings.workerCount() - busy.get() - overflow;
   }
 
   void run(StoredJob job) {
@@ -85,7 +92,7 @@ final class WorkerPool {
     Execution execution = new Execution(job, startedAt.plus(job.timeout()));
     busy.incrementAndGet();
     executions.put(job.id(), execution);
-    runAttempt(execution, registration);
+    runAttempt(execution, registration).exceptionally(failure -> null).join();
   }
 
   /** Attempts that are still in progress and not yet settled: the ones whose leases we renew. */
@@ -140,26 +147,31 @@ final class WorkerPool {
     }
   }
 
-  private void runAttempt(Execution execution, Settings.@Nullable Registration registration) {
+  /** @return completes once the attempt's outcome is written (or it had none to write) */
+  private CompletableFuture<Void> runAttempt(
+      Execution execution, Settings.@Nullable Registration registration) {
     StoredJob job = execution.job();
+    CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
     try {
       if (execution.isSettled()) {
-        return;
+        return recorded;
       }
       if (registration == null) {
         // Claims name this node's types, so only a store that ignores the filter gets here.
-        if (execution.settle()) {
-          recorder.released(execution).join();
-        }
-        return;
+        return execution.settle() ? recorder.released(execution) : recorded;
       }
       Outcome outcome = invoke(execution, registration);
       if (execution.settle()) {
-        CompletableFuture<Void> recorded =
+        unwritten.incrementAndGet();
+        recorded =
             outcome.failure == null
                 ? recorder.succeeded(execution, outcome.result)
                 : recorder.failed(execution, outcome.failure);
-        recorded.join();
+        recorded.whenComplete(
+            (ignored, failure) -> {
+              unwritten.decrementAndGet();
+              onSlotFreed.run();
+            });
       } else {
         LOG.debug("job {} finished after its attempt was already settled; outcome discarded", job.id());
       }
@@ -170,6 +182,7 @@ final class WorkerPool {
       busy.decrementAndGet();
       onSlotFreed.run();
     }
+    return recorded;
   }
 
   private record Outcome(@Nullable ReportResult result, @Nullable Throwable failure) {}
