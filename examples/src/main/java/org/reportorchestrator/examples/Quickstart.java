@@ -52,10 +52,15 @@ public final class Quickstart implements Callable<Integer> {
   @Option(names = "--password", description = "database password, if the URL does not carry one")
   String password;
 
-  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+  private final PrintStream out;
+
+  Quickstart(PrintStream out) {
+    this.out = out;
+  }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Quickstart()).execute(args));
+    Quickstart quickstart = new Quickstart(new PrintStream(System.out, true, StandardCharsets.UTF_8));
+    System.exit(new CommandLine(quickstart).execute(args));
   }
 
   @Override
