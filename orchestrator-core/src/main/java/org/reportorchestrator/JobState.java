@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -40,19 +41,24 @@ public enum JobState {
     return Collections.unmodifiableMap(table);
   }
 
+  private Set<JobState> row() {
+    // legalTransitions() has a row for every state
+    return Objects.requireNonNull(LEGAL_TRANSITIONS.get(this), "no row in the transition table");
+  }
+
   /** Whether the job has finished for good: no transition leaves this state. */
   public boolean isTerminal() {
-    return LEGAL_TRANSITIONS.get(this).isEmpty();
+    return row().isEmpty();
   }
 
   /** The states this state may move to; empty for terminal states. */
   public Set<JobState> successors() {
-    return LEGAL_TRANSITIONS.get(this);
+    return row();
   }
 
   /** Whether {@code this -> target} is in the transition table. */
   public boolean canTransitionTo(JobState target) {
-    return LEGAL_TRANSITIONS.get(this).contains(target);
+    return row().contains(target);
   }
 
   /** The terminal states: {@code COMPLETED}, {@code FAILED} and {@code CANCELLED}. */

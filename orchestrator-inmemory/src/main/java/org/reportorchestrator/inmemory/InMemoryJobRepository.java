@@ -296,7 +296,7 @@ public final class InMemoryJobRepository implements JobRepository {
         () -> {
           List<StoredJob> expired = new ArrayList<>();
           for (JobRow row : leased) {
-            if (expired.size() == limit || !row.leaseExpiresAt.isBefore(now)) {
+            if (expired.size() == limit || !JobRow.leaseExpiresAtOf(row).isBefore(now)) {
               break;
             }
             expired.add(row.snapshot());
@@ -346,7 +346,7 @@ public final class InMemoryJobRepository implements JobRepository {
         () -> {
           List<JobRow> purged = new ArrayList<>();
           for (JobRow row : finished) {
-            if (purged.size() == limit || !row.finishedAt.isBefore(finishedBefore)) {
+            if (purged.size() == limit || !JobRow.finishedAtOf(row).isBefore(finishedBefore)) {
               break;
             }
             purged.add(row);

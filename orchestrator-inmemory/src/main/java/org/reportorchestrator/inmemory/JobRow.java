@@ -119,14 +119,16 @@ final class JobRow {
         cancellationRequested);
   }
 
-  private static Instant leaseExpiresAtOf(JobRow row) {
+  /** The lease expiry of a row in the leased index, which always has one. */
+  static Instant leaseExpiresAtOf(JobRow row) {
     if (row.leaseExpiresAt == null) {
       throw new IllegalStateException("job " + row.id + " has no lease");
     }
     return row.leaseExpiresAt;
   }
 
-  private static Instant finishedAtOf(JobRow row) {
+  /** The finish time of a row in the finished index, which always has one. */
+  static Instant finishedAtOf(JobRow row) {
     if (row.finishedAt == null) {
       throw new IllegalStateException("job " + row.id + " has not finished");
     }
