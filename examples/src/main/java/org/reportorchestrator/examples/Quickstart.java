@@ -93,14 +93,14 @@ public final class Quickstart implements Callable<Integer> {
       followProgress(orchestrator, jobs.get("succeeds with progress"));
       awaitRunning(orchestrator, longReport);
       CancelOutcome outcome = orchestrator.cancel(longReport);
-      out.printf("%s  cancel(%s) -> %s%n", now(), shortId(longReport), outcome);
+      out.printf(Locale.ROOT, "%s  cancel(%s) -> %s%n", now(), shortId(longReport), outcome);
 
       List<JobSnapshot> finished = new ArrayList<>();
       for (JobId id : jobs.values()) {
         finished.add(orchestrator.awaitCompletion(id, Duration.ofMinutes(2)));
       }
       printTable(jobs, finished);
-      out.printf("%nThe store holds %d jobs, %d of them from earlier runs (%s).%n",
+      out.printf(Locale.ROOT, "%nThe store holds %d jobs, %d of them from earlier runs (%s).%n",
           countJobs(orchestrator), earlier, Stores.describe(repository, jdbcUrl));
     }
     return 0;
@@ -119,7 +119,7 @@ public final class Quickstart implements Callable<Integer> {
   private void printTransition(JobTransition t) {
     String from = t.from() == null ? "submitted" : t.from().toString();
     String error = t.error() == null ? "" : "  (" + t.error().message() + ")";
-    out.printf(
+    out.printf(Locale.ROOT,
         "%s  %s  %-16s %s -> %s, attempt %d%s%n",
         now(), shortId(t.jobId()), t.reportType(), from, t.to(), t.attempt(), error);
   }
@@ -130,7 +130,7 @@ public final class Quickstart implements Callable<Integer> {
       JobSnapshot job = orchestrator.get(id);
       if (!job.progress().equals(last) && job.state() == JobState.RUNNING) {
         last = job.progress();
-        out.printf("%s  %s  progress %3d%%  %s%n", now(), shortId(id), last.percent(), last.message());
+        out.printf(Locale.ROOT, "%s  %s  progress %3d%%  %s%n", now(), shortId(id), last.percent(), last.message());
       }
       if (job.isTerminal()) {
         return;
@@ -146,7 +146,7 @@ public final class Quickstart implements Callable<Integer> {
   }
 
   private void printTable(Map<String, JobId> jobs, List<JobSnapshot> finished) {
-    out.printf("%n%-26s %-10s %-16s %-9s %-8s %-9s %s%n",
+    out.printf(Locale.ROOT, "%n%-26s %-10s %-16s %-9s %-8s %-9s %s%n",
         "scenario", "job", "type", "state", "attempts", "duration", "result");
     List<String> scenarios = new ArrayList<>(jobs.keySet());
     for (int i = 0; i < finished.size(); i++) {
@@ -156,7 +156,7 @@ public final class Quickstart implements Callable<Integer> {
           job.result() != null
               ? job.result().contentType() + ", " + job.result().sizeBytes() + " bytes, " + job.result().fileName()
               : job.error().map(e -> e.message()).orElse("-");
-      out.printf("%-26s %-10s %-16s %-9s %-8s %-9s %s%n",
+      out.printf(Locale.ROOT, "%-26s %-10s %-16s %-9s %-8s %-9s %s%n",
           scenarios.get(i), shortId(job.id()), job.reportType(), job.state(),
           job.attempt() + "/" + job.maxAttempts(), duration, result);
     }
