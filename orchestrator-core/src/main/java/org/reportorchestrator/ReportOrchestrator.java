@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.internal.Engine;
 import org.reportorchestrator.internal.Settings;
+import org.reportorchestrator.internal.SuppressForbidden;
 import org.reportorchestrator.spi.JobRepository;
 
 /**
@@ -204,7 +205,7 @@ public final class ReportOrchestrator implements AutoCloseable {
   public static final class Builder {
 
     private @Nullable JobRepository repository;
-    private Clock clock = Clock.systemUTC();
+    private Clock clock = systemClock();
     private @Nullable String nodeId;
     private int workerCount = Math.max(2, Runtime.getRuntime().availableProcessors());
     private Duration pollInterval = Duration.ofSeconds(1);
@@ -217,6 +218,13 @@ public final class ReportOrchestrator implements AutoCloseable {
     private @Nullable ThreadFactory threadFactory;
 
     private Builder() {}
+
+    // The one legitimate read of the system clock: the default of clock(...). Everything else
+    // reads the time from the clock the builder hands to the runtime.
+    @SuppressForbidden
+    private static Clock systemClock() {
+      return Clock.systemUTC();
+    }
 
     /** Where jobs are stored. Required. The orchestrator never closes it. */
     public Builder repository(JobRepository repository) {
@@ -354,11 +362,11 @@ public final class ReportOrchestrator implements AutoCloseable {
     }
 
     private static Duration requireBetween(String name, @Nullable Duration value, Duration min, Duration max) {
-      requireSetting(name, value);
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+      Duration checked = requireSetting(name, value);
+      if (checked.compareTo(min) < 0 || checked.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + checked);
       }
-      return value;
+      return checked;
     }
   }
 }
