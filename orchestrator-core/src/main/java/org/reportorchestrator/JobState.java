@@ -34,7 +34,8 @@ public enum JobState {
   private static Map<JobState, Set<JobState>> legalTransitions() {
     Map<JobState, Set<JobState>> table = new EnumMap<>(JobState.class);
     table.put(REQUESTED, Collections.unmodifiableSet(EnumSet.of(RUNNING, CANCELLED)));
-    table.put(RUNNING, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED, REQUESTED, CANCELLED)));
+    table.put(
+        RUNNING, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED, REQUESTED, CANCELLED)));
     table.put(COMPLETED, Collections.unmodifiableSet(EnumSet.noneOf(JobState.class)));
     table.put(FAILED, Collections.unmodifiableSet(EnumSet.noneOf(JobState.class)));
     table.put(CANCELLED, Collections.unmodifiableSet(EnumSet.noneOf(JobState.class)));

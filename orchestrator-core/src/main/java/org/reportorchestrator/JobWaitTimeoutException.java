@@ -4,8 +4,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by {@link ReportOrchestrator#awaitCompletion} when the job did not finish in time. The
- * job itself goes on; only the wait ended.
+ * Thrown by {@link ReportOrchestrator#awaitCompletion} when the job did not finish in time. The job
+ * itself goes on; only the wait ended.
  */
 public final class JobWaitTimeoutException extends OrchestratorException {
 
@@ -15,7 +15,8 @@ public final class JobWaitTimeoutException extends OrchestratorException {
   private final @Nullable JobState lastSeenState;
 
   public JobWaitTimeoutException(JobId jobId, Duration waited, @Nullable JobState lastSeenState) {
-    super("job " + jobId + " did not finish within " + waited + " (last seen " + lastSeenState + ")");
+    super(
+        "job " + jobId + " did not finish within " + waited + " (last seen " + lastSeenState + ")");
     this.jobId = jobId;
     this.lastSeenState = lastSeenState;
   }

@@ -33,10 +33,16 @@ public interface ReportContext {
 
   Optional<String> optionalParameter(String name);
 
-  /** A required parameter parsed as an {@code int}; a {@link ReportParameterException} if missing or malformed. */
+  /**
+   * A required parameter parsed as an {@code int}; a {@link ReportParameterException} if missing or
+   * malformed.
+   */
   int intParameter(String name);
 
-  /** A required parameter parsed as a {@code long}; a {@link ReportParameterException} if missing or malformed. */
+  /**
+   * A required parameter parsed as a {@code long}; a {@link ReportParameterException} if missing or
+   * malformed.
+   */
   long longParameter(String name);
 
   /** A required parameter that is {@code true} or {@code false} (any case). */

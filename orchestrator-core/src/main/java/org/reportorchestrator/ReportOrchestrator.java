@@ -154,7 +154,8 @@ public final class ReportOrchestrator implements AutoCloseable {
     try {
       return whenFinished(id).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new JobWaitTimeoutException(id, timeout, engine.find(id).map(JobSnapshot::state).orElse(null));
+      throw new JobWaitTimeoutException(
+          id, timeout, engine.find(id).map(JobSnapshot::state).orElse(null));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
@@ -189,9 +190,9 @@ public final class ReportOrchestrator implements AutoCloseable {
   }
 
   /**
-   * Stops claiming, lets running jobs finish within the shutdown grace period, then interrupts
-   * them and puts them back to {@code REQUESTED} without charging the attempt. Idempotent; does
-   * not close the repository.
+   * Stops claiming, lets running jobs finish within the shutdown grace period, then interrupts them
+   * and puts them back to {@code REQUESTED} without charging the attempt. Idempotent; does not
+   * close the repository.
    */
   @Override
   public void close() {
@@ -242,7 +243,8 @@ public final class ReportOrchestrator implements AutoCloseable {
     public Builder nodeId(String nodeId) {
       requireSetting("nodeId", nodeId);
       if (nodeId.isBlank() || nodeId.length() > 100) {
-        throw new IllegalArgumentException("nodeId must be 1 to 100 non-blank characters: '" + nodeId + "'");
+        throw new IllegalArgumentException(
+            "nodeId must be 1 to 100 non-blank characters: '" + nodeId + "'");
       }
       this.nodeId = nodeId;
       return this;
@@ -259,7 +261,8 @@ public final class ReportOrchestrator implements AutoCloseable {
 
     /** How often to look for due jobs when idle, 10 ms to 1 hour. Defaults to 1 second. */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = requireBetween("pollInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
+      this.pollInterval =
+          requireBetween("pollInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
       return this;
     }
 
@@ -268,7 +271,8 @@ public final class ReportOrchestrator implements AutoCloseable {
      * of it. A node silent for this long is presumed dead and its jobs are rerun. Defaults to 60 s.
      */
     public Builder leaseDuration(Duration lease) {
-      this.leaseDuration = requireBetween("leaseDuration", lease, Duration.ofSeconds(1), Duration.ofHours(1));
+      this.leaseDuration =
+          requireBetween("leaseDuration", lease, Duration.ofSeconds(1), Duration.ofHours(1));
       return this;
     }
 
@@ -280,13 +284,17 @@ public final class ReportOrchestrator implements AutoCloseable {
 
     /** How long one attempt may run, for types registered without a timeout. Defaults to 30 min. */
     public Builder defaultTimeout(Duration timeout) {
-      this.defaultTimeout = requireBetween("defaultTimeout", timeout, Duration.ofMillis(1), Duration.ofDays(7));
+      this.defaultTimeout =
+          requireBetween("defaultTimeout", timeout, Duration.ofMillis(1), Duration.ofDays(7));
       return this;
     }
 
-    /** How long {@link #close()} lets running jobs finish before interrupting them. Default 30 s. */
+    /**
+     * How long {@link #close()} lets running jobs finish before interrupting them. Default 30 s.
+     */
     public Builder shutdownGracePeriod(Duration grace) {
-      this.shutdownGracePeriod = requireBetween("shutdownGracePeriod", grace, Duration.ZERO, Duration.ofHours(1));
+      this.shutdownGracePeriod =
+          requireBetween("shutdownGracePeriod", grace, Duration.ZERO, Duration.ofHours(1));
       return this;
     }
 
@@ -324,10 +332,12 @@ public final class ReportOrchestrator implements AutoCloseable {
      */
     public ReportOrchestrator build() {
       if (repository == null) {
-        throw new IllegalStateException("repository is required: call repository(...) before build()");
+        throw new IllegalStateException(
+            "repository is required: call repository(...) before build()");
       }
       if (tasks.isEmpty()) {
-        throw new IllegalStateException("no report types registered: call register(...) before build()");
+        throw new IllegalStateException(
+            "no report types registered: call register(...) before build()");
       }
       if (retryPolicy.maxAttempts() < 1) {
         throw new IllegalStateException("retryPolicy.maxAttempts must be at least 1");
@@ -350,7 +360,9 @@ public final class ReportOrchestrator implements AutoCloseable {
     }
 
     private static String generatedNodeId() {
-      return "node-" + ProcessHandle.current().pid() + "-"
+      return "node-"
+          + ProcessHandle.current().pid()
+          + "-"
           + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     }
 
@@ -361,10 +373,12 @@ public final class ReportOrchestrator implements AutoCloseable {
       return value;
     }
 
-    private static Duration requireBetween(String name, @Nullable Duration value, Duration min, Duration max) {
+    private static Duration requireBetween(
+        String name, @Nullable Duration value, Duration min, Duration max) {
       Duration checked = requireSetting(name, value);
       if (checked.compareTo(min) < 0 || checked.compareTo(max) > 0) {
-        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + checked);
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ": " + checked);
       }
       return checked;
     }

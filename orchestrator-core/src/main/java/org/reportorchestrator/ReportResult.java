@@ -63,7 +63,9 @@ public final class ReportResult {
     return new ReportResult(content, contentType, fileName, metadata);
   }
 
-  /** Adds one metadata entry, such as a row count; keep them small, they are stored with the job. */
+  /**
+   * Adds one metadata entry, such as a row count; keep them small, they are stored with the job.
+   */
   public ReportResult withMetadata(String key, String value) {
     if (key == null || key.isBlank()) {
       throw new IllegalArgumentException("metadata keys must not be blank");
@@ -81,7 +83,8 @@ public final class ReportResult {
       throw new IllegalArgumentException(
           "a result may carry at most " + MAX_METADATA_ENTRIES + " metadata entries");
     }
-    return new ReportResult(content, contentType, fileName, java.util.Collections.unmodifiableMap(copy));
+    return new ReportResult(
+        content, contentType, fileName, java.util.Collections.unmodifiableMap(copy));
   }
 
   /** A copy of the content. */
@@ -135,7 +138,14 @@ public final class ReportResult {
 
   @Override
   public String toString() {
-    return "ReportResult[" + contentType + ", " + content.length + " bytes"
-        + (fileName == null ? "" : ", " + fileName) + ", metadata=" + metadata + "]";
+    return "ReportResult["
+        + contentType
+        + ", "
+        + content.length
+        + " bytes"
+        + (fileName == null ? "" : ", " + fileName)
+        + ", metadata="
+        + metadata
+        + "]";
   }
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How often a failing job is tried and how long it waits between attempts: exponential backoff
- * with jitter. Immutable and thread-safe.
+ * How often a failing job is tried and how long it waits between attempts: exponential backoff with
+ * jitter. Immutable and thread-safe.
  *
  * @param maxAttempts attempts in all, the first included; 1 means no retries
  * @param initialBackoff the wait before the second attempt
@@ -15,7 +15,11 @@ import java.util.Objects;
  *     failed together do not retry together
  */
 public record RetryPolicy(
-    int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    double multiplier,
+    double jitter) {
 
   /** Three attempts, waiting 1 s then 2 s (each ± 20 %), never more than 5 minutes. */
   public static final RetryPolicy DEFAULT =
@@ -26,14 +30,21 @@ public record RetryPolicy(
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     if (maxAttempts < 1 || maxAttempts > ReportRequest.MAX_ATTEMPTS_LIMIT) {
       throw new IllegalArgumentException(
-          "maxAttempts must be between 1 and " + ReportRequest.MAX_ATTEMPTS_LIMIT + ": " + maxAttempts);
+          "maxAttempts must be between 1 and "
+              + ReportRequest.MAX_ATTEMPTS_LIMIT
+              + ": "
+              + maxAttempts);
     }
     if (initialBackoff.isNegative()) {
       throw new IllegalArgumentException("initialBackoff must not be negative: " + initialBackoff);
     }
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
-          "maxBackoff (" + maxBackoff + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
+          "maxBackoff ("
+              + maxBackoff
+              + ") must not be shorter than initialBackoff ("
+              + initialBackoff
+              + ")");
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be a finite number >= 1: " + multiplier);
@@ -50,7 +61,8 @@ public record RetryPolicy(
 
   /** {@code maxAttempts} attempts with backoff starting at {@code initialBackoff}, doubling. */
   public static RetryPolicy exponential(int maxAttempts, Duration initialBackoff) {
-    Duration max = initialBackoff.compareTo(DEFAULT.maxBackoff) > 0 ? initialBackoff : DEFAULT.maxBackoff;
+    Duration max =
+        initialBackoff.compareTo(DEFAULT.maxBackoff) > 0 ? initialBackoff : DEFAULT.maxBackoff;
     return new RetryPolicy(maxAttempts, initialBackoff, max, 2.0, DEFAULT.jitter);
   }
 

@@ -38,7 +38,9 @@ class JobStateTest {
                     assertThat(e.jobId()).isEqualTo(id);
                     assertThat(e.from()).isEqualTo(from);
                     assertThat(e.to()).isEqualTo(to);
-                    assertThat(e).hasMessageContaining(id.toString()).hasMessageContaining(from + " -> " + to);
+                    assertThat(e)
+                        .hasMessageContaining(id.toString())
+                        .hasMessageContaining(from + " -> " + to);
                   });
         }
       }
@@ -46,7 +48,9 @@ class JobStateTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JobState.class, names = {"COMPLETED", "FAILED", "CANCELLED"})
+  @EnumSource(
+      value = JobState.class,
+      names = {"COMPLETED", "FAILED", "CANCELLED"})
   void terminalStatesNeverChange(JobState state) {
     assertThat(state.isTerminal()).isTrue();
     assertThat(state.successors()).isEmpty();
@@ -54,7 +58,9 @@ class JobStateTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JobState.class, names = {"REQUESTED", "RUNNING"})
+  @EnumSource(
+      value = JobState.class,
+      names = {"REQUESTED", "RUNNING"})
   void activeStatesAreNotTerminal(JobState state) {
     assertThat(state.isTerminal()).isFalse();
     assertThat(JobState.terminalStates()).doesNotContain(state);

@@ -160,18 +160,27 @@ public abstract class ReportOrchestratorContract {
                     "flaky",
                     context -> {
                       runs.incrementAndGet();
-                      throw new IllegalStateException("warehouse offline (attempt " + context.attempt() + ")");
+                      throw new IllegalStateException(
+                          "warehouse offline (attempt " + context.attempt() + ")");
                     }));
 
     JobId id = orchestrator.submit(ReportRequest.of("flaky"));
 
-    eventually().until(() -> orchestrator.get(id).attempt() == 1 && orchestrator.get(id).state() == JobState.REQUESTED);
+    eventually()
+        .until(
+            () ->
+                orchestrator.get(id).attempt() == 1
+                    && orchestrator.get(id).state() == JobState.REQUESTED);
     JobSnapshot afterFirst = orchestrator.get(id);
     assertThat(afterFirst.nextRunAt()).isEqualTo(START.plusSeconds(1));
     assertThat(afterFirst.lastError().message()).isEqualTo("warehouse offline (attempt 1)");
 
     clock.advance(Duration.ofSeconds(1));
-    eventually().until(() -> orchestrator.get(id).attempt() == 2 && orchestrator.get(id).state() == JobState.REQUESTED);
+    eventually()
+        .until(
+            () ->
+                orchestrator.get(id).attempt() == 2
+                    && orchestrator.get(id).state() == JobState.REQUESTED);
     assertThat(orchestrator.get(id).nextRunAt()).isEqualTo(START.plusSeconds(1 + 2));
 
     clock.advance(Duration.ofSeconds(2));
@@ -226,7 +235,9 @@ public abstract class ReportOrchestratorContract {
                       }
                       return ReportResult.empty();
                     },
-                    TaskOptions.DEFAULTS.withTimeout(Duration.ofSeconds(5)).withRetryPolicy(RetryPolicy.noRetries())));
+                    TaskOptions.DEFAULTS
+                        .withTimeout(Duration.ofSeconds(5))
+                        .withRetryPolicy(RetryPolicy.noRetries())));
 
     JobId id = orchestrator.submit(ReportRequest.of("slow"));
     assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -262,7 +273,9 @@ public abstract class ReportOrchestratorContract {
                       runs.incrementAndGet();
                       return ReportResult.empty();
                     }));
-    JobId id = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofHours(1)).build());
+    JobId id =
+        orchestrator.submit(
+            ReportRequest.builder("report").startAfter(Duration.ofHours(1)).build());
 
     assertThat(orchestrator.cancel(id)).isEqualTo(CancelOutcome.CANCELLED);
     JobSnapshot cancelled = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
@@ -338,20 +351,24 @@ public abstract class ReportOrchestratorContract {
                     }));
     JobId id = orchestrator.submit(ReportRequest.of("stepwise"));
 
-    eventually().until(() -> orchestrator.get(id).progress().equals(new Progress(40, "aggregating")));
+    eventually()
+        .until(() -> orchestrator.get(id).progress().equals(new Progress(40, "aggregating")));
     JobSnapshot running = orchestrator.get(id);
     assertThat(running.state()).isEqualTo(JobState.RUNNING);
     assertThat(running.ownerNode()).isNotNull();
     assertThat(running.startedAt()).isEqualTo(START);
 
     finish.countDown();
-    assertThat(orchestrator.awaitCompletion(id, Duration.ofSeconds(60)).progress().percent()).isEqualTo(100);
+    assertThat(orchestrator.awaitCompletion(id, Duration.ofSeconds(60)).progress().percent())
+        .isEqualTo(100);
   }
 
   @Test
   void delayedJobDoesNotStartBeforeItsTime() throws Exception {
     ReportOrchestrator orchestrator = started(b -> b.workerCount(1).register("report", text("x")));
-    JobId delayed = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofMinutes(10)).build());
+    JobId delayed =
+        orchestrator.submit(
+            ReportRequest.builder("report").startAfter(Duration.ofMinutes(10)).build());
     JobId immediate = orchestrator.submit(ReportRequest.of("report"));
 
     orchestrator.awaitCompletion(immediate, Duration.ofSeconds(60));
@@ -367,7 +384,8 @@ public abstract class ReportOrchestratorContract {
     assertThat(orchestrator.get(delayed).state()).isEqualTo(JobState.REQUESTED);
 
     clock.advance(Duration.ofMinutes(1));
-    assertThat(orchestrator.awaitCompletion(delayed, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(orchestrator.awaitCompletion(delayed, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test
@@ -383,9 +401,11 @@ public abstract class ReportOrchestratorContract {
                           order.add(context.parameter("name"));
                           return ReportResult.empty();
                         }));
-    orchestrator.submit(ReportRequest.builder("report").parameter("name", "low").priority(-5).build());
+    orchestrator.submit(
+        ReportRequest.builder("report").parameter("name", "low").priority(-5).build());
     orchestrator.submit(ReportRequest.builder("report").parameter("name", "normal-1").build());
-    orchestrator.submit(ReportRequest.builder("report").parameter("name", "urgent").priority(10).build());
+    orchestrator.submit(
+        ReportRequest.builder("report").parameter("name", "urgent").priority(10).build());
     orchestrator.submit(ReportRequest.builder("report").parameter("name", "normal-2").build());
 
     assertThat(orchestrator.runDueJobs()).isEqualTo(4);
@@ -404,7 +424,8 @@ public abstract class ReportOrchestratorContract {
                       runs.incrementAndGet();
                       return ReportResult.empty();
                     }));
-    JobId id = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofDays(1)).build());
+    JobId id =
+        orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofDays(1)).build());
 
     assertThat(orchestrator.runDueJobs()).isZero();
     clock.advance(Duration.ofDays(1));
@@ -487,7 +508,8 @@ public abstract class ReportOrchestratorContract {
     ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("rescued")));
     JobId id = orchestrator.submit(ReportRequest.of("report"));
     List<StoredJob> claimedByDeadNode =
-        repository.claim(new ClaimRequest("dead-node", Set.of("report"), 1, START, START.plusSeconds(30)));
+        repository.claim(
+            new ClaimRequest("dead-node", Set.of("report"), 1, START, START.plusSeconds(30)));
     assertThat(claimedByDeadNode).extracting(StoredJob::id).containsExactly(id);
 
     ReportOrchestrator survivor = started(b -> b.register("report", text("rescued")));
@@ -519,13 +541,16 @@ public abstract class ReportOrchestratorContract {
     assertThat(failed.lastError().type()).isEqualTo(StackOverflowError.class.getName());
 
     JobId good = orchestrator.submit(ReportRequest.of("report"));
-    assertThat(orchestrator.awaitCompletion(good, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(orchestrator.awaitCompletion(good, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test
   void taskReturningNullFailsWithAClearError() throws Exception {
     ReportOrchestrator orchestrator = started(b -> b.register("report", context -> null));
-    JobSnapshot failed = orchestrator.awaitCompletion(orchestrator.submit(ReportRequest.of("report")), Duration.ofSeconds(60));
+    JobSnapshot failed =
+        orchestrator.awaitCompletion(
+            orchestrator.submit(ReportRequest.of("report")), Duration.ofSeconds(60));
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(failed.lastError().message()).contains("returned null");
   }
@@ -534,14 +559,23 @@ public abstract class ReportOrchestratorContract {
   void listenersSeeEveryTransitionInOrder() throws Exception {
     List<JobTransition> seen = new CopyOnWriteArrayList<>();
     ReportOrchestrator orchestrator =
-        started(b -> b.listener(seen::add).listener(t -> { throw new IllegalStateException("broken listener"); })
-            .register("report", text("x")));
+        started(
+            b ->
+                b.listener(seen::add)
+                    .listener(
+                        t -> {
+                          throw new IllegalStateException("broken listener");
+                        })
+                    .register("report", text("x")));
     JobId id = orchestrator.submit(ReportRequest.of("report"));
     orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
 
     eventually().until(() -> seen.size() == 3);
-    assertThat(seen).extracting(JobTransition::from).containsExactly(null, JobState.REQUESTED, JobState.RUNNING);
-    assertThat(seen).extracting(JobTransition::to)
+    assertThat(seen)
+        .extracting(JobTransition::from)
+        .containsExactly(null, JobState.REQUESTED, JobState.RUNNING);
+    assertThat(seen)
+        .extracting(JobTransition::to)
         .containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
     assertThat(seen).allSatisfy(t -> assertThat(t.jobId()).isEqualTo(id));
   }
@@ -567,8 +601,12 @@ public abstract class ReportOrchestratorContract {
   @Test
   void sameIdempotencyKeyReturnsTheFirstJob() {
     ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
-    JobId first = orchestrator.submit(ReportRequest.builder("report").idempotencyKey("monthly-2026-10").build());
-    JobId second = orchestrator.submit(ReportRequest.builder("report").idempotencyKey("monthly-2026-10").build());
+    JobId first =
+        orchestrator.submit(
+            ReportRequest.builder("report").idempotencyKey("monthly-2026-10").build());
+    JobId second =
+        orchestrator.submit(
+            ReportRequest.builder("report").idempotencyKey("monthly-2026-10").build());
     assertThat(second).isEqualTo(first);
     assertThat(orchestrator.query(JobQuery.all())).hasSize(1);
   }
@@ -581,7 +619,10 @@ public abstract class ReportOrchestratorContract {
         .isInstanceOf(UnknownReportTypeException.class)
         .hasMessageContaining("'no-such-report'")
         .hasMessageContaining("[report]");
-    assertThatThrownBy(() -> orchestrator.submitAll(List.of(ReportRequest.of("report"), ReportRequest.of("nope"))))
+    assertThatThrownBy(
+            () ->
+                orchestrator.submitAll(
+                    List.of(ReportRequest.of("report"), ReportRequest.of("nope"))))
         .isInstanceOf(UnknownReportTypeException.class);
     assertThatThrownBy(() -> orchestrator.submit(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> orchestrator.get(new JobId(java.util.UUID.randomUUID())))
@@ -609,7 +650,11 @@ public abstract class ReportOrchestratorContract {
         .hasMessageContaining("repository is required");
     assertThatThrownBy(() -> ReportOrchestrator.builder().repository(repository).build())
         .hasMessageContaining("no report types registered");
-    assertThatThrownBy(() -> ReportOrchestrator.builder().register("report", text("x")).register("report", text("y")))
+    assertThatThrownBy(
+            () ->
+                ReportOrchestrator.builder()
+                    .register("report", text("x"))
+                    .register("report", text("y")))
         .hasMessageContaining("'report' is already registered");
   }
 
@@ -626,7 +671,8 @@ public abstract class ReportOrchestratorContract {
 
   @Test
   void queryPagesThroughJobsByStateAndType() {
-    ReportOrchestrator orchestrator = unstarted(b -> b.register("a", text("x")).register("b", text("y")));
+    ReportOrchestrator orchestrator =
+        unstarted(b -> b.register("a", text("x")).register("b", text("y")));
     for (int i = 0; i < 5; i++) {
       orchestrator.submit(ReportRequest.of("a"));
       orchestrator.submit(ReportRequest.of("b"));
@@ -645,7 +691,9 @@ public abstract class ReportOrchestratorContract {
     clock.advance(Duration.ofDays(8));
     JobId recent = orchestrator.submit(ReportRequest.of("report"));
     orchestrator.runDueJobs();
-    JobId queued = orchestrator.submit(ReportRequest.builder("report").startAfter(Duration.ofDays(30)).build());
+    JobId queued =
+        orchestrator.submit(
+            ReportRequest.builder("report").startAfter(Duration.ofDays(30)).build());
 
     assertThat(orchestrator.purgeFinishedOlderThan(Duration.ofDays(7))).isEqualTo(1);
     assertThat(orchestrator.find(old)).isEmpty();
@@ -664,7 +712,8 @@ public abstract class ReportOrchestratorContract {
                     .register(
                         "report",
                         context -> {
-                          runs.computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger()).incrementAndGet();
+                          runs.computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger())
+                              .incrementAndGet();
                           return ReportResult.empty();
                         }));
     List<JobId> ids = new ArrayList<>();
@@ -681,12 +730,20 @@ public abstract class ReportOrchestratorContract {
     eventually()
         .atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> repository.query(new JobQuery(Set.of(JobState.COMPLETED), null, count - 1, 1)).size() == 1);
+        .until(
+            () ->
+                repository
+                        .query(new JobQuery(Set.of(JobState.COMPLETED), null, count - 1, 1))
+                        .size()
+                    == 1);
 
     assertThat(runs).hasSize(count);
     assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
     assertThat(Set.copyOf(ids)).hasSize(count);
-    assertThat(repository.query(new JobQuery(Set.of(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED), null, 0, 10)))
+    assertThat(
+            repository.query(
+                new JobQuery(
+                    Set.of(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED), null, 0, 10)))
         .isEmpty();
   }
 }

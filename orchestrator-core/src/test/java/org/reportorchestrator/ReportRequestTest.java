@@ -42,8 +42,10 @@ class ReportRequestTest {
 
   @Test
   void badReportTypesAreRejected() {
-    assertThatThrownBy(() -> ReportRequest.of(null)).hasMessageContaining("reportType must not be null");
-    assertThatThrownBy(() -> ReportRequest.of(" ")).hasMessageContaining("reportType must not be blank");
+    assertThatThrownBy(() -> ReportRequest.of(null))
+        .hasMessageContaining("reportType must not be null");
+    assertThatThrownBy(() -> ReportRequest.of(" "))
+        .hasMessageContaining("reportType must not be blank");
     assertThatThrownBy(() -> ReportRequest.of("x".repeat(129)))
         .hasMessageContaining("reportType is 129 characters long");
   }
@@ -84,12 +86,15 @@ class ReportRequestTest {
         .hasMessageContaining("maxAttempts must be between 1 and 100: 0");
     assertThatThrownBy(() -> ReportRequest.builder("sales").timeout(Duration.ZERO).build())
         .hasMessageContaining("timeout must be positive");
-    assertThatThrownBy(() -> ReportRequest.builder("sales").startAfter(Duration.ofSeconds(-1)).build())
+    assertThatThrownBy(
+            () -> ReportRequest.builder("sales").startAfter(Duration.ofSeconds(-1)).build())
         .hasMessageContaining("startAfter must not be negative");
     assertThatThrownBy(() -> ReportRequest.builder("sales").idempotencyKey(" ").build())
         .hasMessageContaining("idempotencyKey must not be blank");
     assertThatThrownBy(
-            () -> new ReportRequest("sales", Map.of(), null, Instant.EPOCH, Duration.ZERO, 0, null, null))
+            () ->
+                new ReportRequest(
+                    "sales", Map.of(), null, Instant.EPOCH, Duration.ZERO, 0, null, null))
         .hasMessageContaining("at most one of startAt and startAfter");
   }
 }

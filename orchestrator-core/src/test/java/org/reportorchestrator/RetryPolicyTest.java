@@ -26,7 +26,8 @@ class RetryPolicyTest {
     RetryPolicy jittered = noJitter.withJitter(0.2);
     assertThat(jittered.backoffAfter(2, 0.0)).isEqualTo(Duration.ofMillis(1600));
     assertThat(jittered.backoffAfter(2, 0.5)).isEqualTo(Duration.ofMillis(2000));
-    assertThat(jittered.backoffAfter(2, 0.999)).isBetween(Duration.ofMillis(2390), Duration.ofMillis(2400));
+    assertThat(jittered.backoffAfter(2, 0.999))
+        .isBetween(Duration.ofMillis(2390), Duration.ofMillis(2400));
     assertThat(jittered.backoffAfter(10, 0.999)).isLessThanOrEqualTo(Duration.ofSeconds(10));
   }
 
@@ -37,11 +38,14 @@ class RetryPolicyTest {
         .hasMessageContaining("maxAttempts");
     assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, 0))
         .hasMessageContaining("maxBackoff");
-    assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(1), 0.5, 0))
+    assertThatThrownBy(
+            () -> new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(1), 0.5, 0))
         .hasMessageContaining("multiplier");
-    assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 1.5))
+    assertThatThrownBy(
+            () -> new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 1.5))
         .hasMessageContaining("jitter");
-    assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofSeconds(-1), Duration.ofSeconds(1), 2, 0))
+    assertThatThrownBy(
+            () -> new RetryPolicy(2, Duration.ofSeconds(-1), Duration.ofSeconds(1), 2, 0))
         .hasMessageContaining("initialBackoff");
   }
 }

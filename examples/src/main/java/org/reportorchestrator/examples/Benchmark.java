@@ -30,23 +30,40 @@ import picocli.CommandLine.Option;
     description = "Measures submit throughput, drain throughput and submit-to-completion latency.")
 public final class Benchmark implements Callable<Integer> {
 
-  @Option(names = "--store", defaultValue = "h2",
-      description = "memory, h2 (in-memory H2 database) or postgres (needs --jdbc-url); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--store",
+      defaultValue = "h2",
+      description =
+          "memory, h2 (in-memory H2 database) or postgres (needs --jdbc-url); default ${DEFAULT-VALUE}")
   String store;
 
-  @Option(names = "--jdbc-url", description = "JDBC URL of the PostgreSQL database for --store postgres")
+  @Option(
+      names = "--jdbc-url",
+      description = "JDBC URL of the PostgreSQL database for --store postgres")
   String jdbcUrl;
 
-  @Option(names = "--jobs", defaultValue = "20000", description = "jobs per throughput run (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--jobs",
+      defaultValue = "20000",
+      description = "jobs per throughput run (default ${DEFAULT-VALUE})")
   int jobs;
 
-  @Option(names = "--workers", defaultValue = "8", description = "worker threads (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--workers",
+      defaultValue = "8",
+      description = "worker threads (default ${DEFAULT-VALUE})")
   int workers;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "measured rounds after one warm-up (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "measured rounds after one warm-up (default ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--latency-samples", defaultValue = "300", description = "jobs in the latency run (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--latency-samples",
+      defaultValue = "300",
+      description = "jobs in the latency run (default ${DEFAULT-VALUE})")
   int latencySamples;
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -57,21 +74,36 @@ public final class Benchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    out.printf(Locale.ROOT, "store=%s jobs=%d workers=%d rounds=%d cores=%d java=%s%n",
-        store, jobs, workers, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
+    out.printf(
+        Locale.ROOT,
+        "store=%s jobs=%d workers=%d rounds=%d cores=%d java=%s%n",
+        store,
+        jobs,
+        workers,
+        rounds,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version());
     List<Double> submitRates = new ArrayList<>();
     List<Double> drainRates = new ArrayList<>();
     for (int round = 0; round <= rounds; round++) {
       double[] rates = throughputRound();
       String label = round == 0 ? "warm-up" : "round " + round;
-      out.printf(Locale.ROOT, "%-8s submitAll %,10.0f jobs/s   drain %,10.0f jobs/s%n", label, rates[0], rates[1]);
+      out.printf(
+          Locale.ROOT,
+          "%-8s submitAll %,10.0f jobs/s   drain %,10.0f jobs/s%n",
+          label,
+          rates[0],
+          rates[1]);
       if (round > 0) {
         submitRates.add(rates[0]);
         drainRates.add(rates[1]);
       }
     }
-    out.printf(Locale.ROOT, "median   submitAll %,10.0f jobs/s   drain %,10.0f jobs/s%n",
-        median(submitRates), median(drainRates));
+    out.printf(
+        Locale.ROOT,
+        "median   submitAll %,10.0f jobs/s   drain %,10.0f jobs/s%n",
+        median(submitRates),
+        median(drainRates));
     latencyRun();
     return 0;
   }
@@ -98,7 +130,8 @@ public final class Benchmark implements Callable<Integer> {
       long drainStart = System.nanoTime();
       orchestrator.start();
       if (!completed.await(10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException(completed.getCount() + " jobs did not complete in 10 minutes");
+        throw new IllegalStateException(
+            completed.getCount() + " jobs did not complete in 10 minutes");
       }
       double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       return new double[] {jobs / submitSeconds, jobs / drainSeconds};
@@ -108,7 +141,8 @@ public final class Benchmark implements Callable<Integer> {
   /** One job at a time: submit, wait for COMPLETED, repeat; reports the latency percentiles. */
   private void latencyRun() throws Exception {
     try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl);
-        ReportOrchestrator orchestrator = orchestrator(opened.repository(), new CountDownLatch(0))) {
+        ReportOrchestrator orchestrator =
+            orchestrator(opened.repository(), new CountDownLatch(0))) {
       orchestrator.start();
       long[] micros = new long[latencySamples];
       for (int i = -50; i < latencySamples; i++) {
@@ -122,8 +156,13 @@ public final class Benchmark implements Callable<Integer> {
         }
       }
       Arrays.sort(micros);
-      out.printf(Locale.ROOT, "latency  submit -> COMPLETED (awaitCompletion), %d jobs one at a time: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
-          latencySamples, percentile(micros, 0.50) / 1e3, percentile(micros, 0.90) / 1e3, percentile(micros, 0.99) / 1e3);
+      out.printf(
+          Locale.ROOT,
+          "latency  submit -> COMPLETED (awaitCompletion), %d jobs one at a time: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
+          latencySamples,
+          percentile(micros, 0.50) / 1e3,
+          percentile(micros, 0.90) / 1e3,
+          percentile(micros, 0.99) / 1e3);
     }
   }
 
@@ -133,13 +172,14 @@ public final class Benchmark implements Callable<Integer> {
         .workerCount(workers)
         .pollInterval(Duration.ofMillis(100))
         .register("noop", context -> ReportResult.empty())
-        .listener(transition -> {
-          if (transition.to() == JobState.COMPLETED) {
-            completed.countDown();
-          } else if (transition.to() == JobState.FAILED) {
-            out.println("unexpected failure: " + transition);
-          }
-        })
+        .listener(
+            transition -> {
+              if (transition.to() == JobState.COMPLETED) {
+                completed.countDown();
+              } else if (transition.to() == JobState.FAILED) {
+                out.println("unexpected failure: " + transition);
+              }
+            })
         .build();
   }
 
@@ -147,7 +187,9 @@ public final class Benchmark implements Callable<Integer> {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(Double::compare);
     int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    return sorted.size() % 2 == 1
+        ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
   private static long percentile(long[] sorted, double quantile) {

@@ -54,7 +54,9 @@ final class BenchmarkStores {
         }
         String prefix = "bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";
         return new Opened(
-            JdbcJobRepository.builder().jdbcUrl(jdbcUrl).tablePrefix(prefix).build(), jdbcUrl, prefix);
+            JdbcJobRepository.builder().jdbcUrl(jdbcUrl).tablePrefix(prefix).build(),
+            jdbcUrl,
+            prefix);
       default:
         throw new IllegalArgumentException(
             "--store must be memory, h2 or postgres, not '" + store + "'");

@@ -18,7 +18,8 @@ public final class InventoryExportTask implements ReportTask {
   public ReportResult run(ReportContext context) {
     String warehouse = context.parameter("warehouse");
     if (!WAREHOUSES.contains(warehouse)) {
-      throw new NonRetryableException("unknown warehouse '" + warehouse + "'; known: " + WAREHOUSES);
+      throw new NonRetryableException(
+          "unknown warehouse '" + warehouse + "'; known: " + WAREHOUSES);
     }
     boolean flaky = context.optionalParameter("flaky").map(Boolean::parseBoolean).orElse(false);
     if (flaky && context.attempt() == 1) {

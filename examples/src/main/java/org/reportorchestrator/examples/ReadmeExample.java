@@ -15,15 +15,18 @@ public final class ReadmeExample {
   private ReadmeExample() {}
 
   public static void main(String[] args) throws InterruptedException {
-    try (JdbcJobRepository store = JdbcJobRepository.builder()
-             .jdbcUrl("jdbc:h2:./data/reports").build();
-         ReportOrchestrator orchestrator = ReportOrchestrator.builder()
-             .repository(store)
-             .register("sales-summary", context -> {
-               context.progress(50, "aggregating " + context.parameter("month"));
-               return ReportResult.ofText("month,revenue\n2026-10,1200\n", "text/csv");
-             })
-             .build()) {
+    try (JdbcJobRepository store =
+            JdbcJobRepository.builder().jdbcUrl("jdbc:h2:./data/reports").build();
+        ReportOrchestrator orchestrator =
+            ReportOrchestrator.builder()
+                .repository(store)
+                .register(
+                    "sales-summary",
+                    context -> {
+                      context.progress(50, "aggregating " + context.parameter("month"));
+                      return ReportResult.ofText("month,revenue\n2026-10,1200\n", "text/csv");
+                    })
+                .build()) {
       orchestrator.start();
       JobId id = orchestrator.submit(ReportRequest.of("sales-summary", Map.of("month", "2026-10")));
       JobSnapshot done = orchestrator.awaitCompletion(id, Duration.ofMinutes(1));

@@ -8,8 +8,8 @@ import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ReportTask;
 
 /**
- * Aggregates sales month by month into a CSV, reporting progress after each month. The sleep
- * stands in for the slow query a real report would run.
+ * Aggregates sales month by month into a CSV, reporting progress after each month. The sleep stands
+ * in for the slow query a real report would run.
  */
 public final class SalesSummaryTask implements ReportTask {
 
@@ -28,7 +28,10 @@ public final class SalesSummaryTask implements ReportTask {
       context.throwIfCancellationRequested();
       TimeUnit.MILLISECONDS.sleep(millisPerMonth);
       YearMonth month = first.plusMonths(i);
-      csv.append(month).append(',').append(ThreadLocalRandom.current().nextInt(10_000, 99_999)).append('\n');
+      csv.append(month)
+          .append(',')
+          .append(ThreadLocalRandom.current().nextInt(10_000, 99_999))
+          .append('\n');
       context.progress((i + 1) * 100 / months, "aggregated " + month);
     }
     return ReportResult.ofText(csv.toString(), "text/csv")

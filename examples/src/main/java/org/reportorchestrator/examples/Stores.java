@@ -24,7 +24,9 @@ final class Stores {
 
   static String describe(JdbcJobRepository store, String jdbcUrl) {
     return store.dialect() == JdbcJobRepository.Dialect.H2 && jdbcUrl.startsWith("jdbc:h2:file:")
-        ? "H2 file database " + jdbcUrl.substring("jdbc:h2:file:".length()) + ".mv.db; run again to see it grow"
+        ? "H2 file database "
+            + jdbcUrl.substring("jdbc:h2:file:".length())
+            + ".mv.db; run again to see it grow"
         : store.dialect() + " at " + jdbcUrl;
   }
 }

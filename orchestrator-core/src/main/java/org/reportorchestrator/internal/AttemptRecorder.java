@@ -33,7 +33,10 @@ final class AttemptRecorder {
   private final JobWaiters waiters;
 
   AttemptRecorder(
-      Settings settings, TransitionWriter writer, TransitionListeners listeners, JobWaiters waiters) {
+      Settings settings,
+      TransitionWriter writer,
+      TransitionListeners listeners,
+      JobWaiters waiters) {
     this.settings = settings;
     this.writer = writer;
     this.listeners = listeners;
@@ -45,7 +48,9 @@ final class AttemptRecorder {
       return failed(
           execution,
           new NonRetryableException(
-              "the ReportTask for '" + execution.job().reportType() + "' returned null; "
+              "the ReportTask for '"
+                  + execution.job().reportType()
+                  + "' returned null; "
                   + "return ReportResult.empty() for a report without content"));
     }
     long limit = settings.repository().maxResultBytes();
@@ -55,7 +60,9 @@ final class AttemptRecorder {
       return record(
           execution.job(),
           Transition.failed(
-              execution.lease(), now, JobError.of(new ResultTooLargeException(result.sizeBytes(), limit))));
+              execution.lease(),
+              now,
+              JobError.of(new ResultTooLargeException(result.sizeBytes(), limit))));
     }
     Instant now = settings.clock().instant();
     return record(execution.job(), Transition.completed(execution.lease(), now, result));
@@ -87,7 +94,10 @@ final class AttemptRecorder {
     JobError error =
         new JobError(
             "org.reportorchestrator.LeaseExpired",
-            "the lease of node " + job.ownerNode() + " expired at " + job.leaseExpiresAt()
+            "the lease of node "
+                + job.ownerNode()
+                + " expired at "
+                + job.leaseExpiresAt()
                 + " while the attempt ran; the node presumably stopped",
             "");
     Transition transition =
@@ -123,7 +133,11 @@ final class AttemptRecorder {
    */
   private boolean cancellationFlaggedInStore(StoredJob job) {
     try {
-      return settings.repository().find(job.id()).map(StoredJob::cancellationRequested).orElse(false);
+      return settings
+          .repository()
+          .find(job.id())
+          .map(StoredJob::cancellationRequested)
+          .orElse(false);
     } catch (RuntimeException e) {
       return false;
     }
@@ -142,21 +156,25 @@ final class AttemptRecorder {
               } else {
                 LOG.warn(
                     "job {} was taken over by another claim; its {} outcome from this node was dropped",
-                    job.id(), transition.to());
+                    job.id(),
+                    transition.to());
               }
               return null;
             });
   }
 
   private void onWriteFailed(StoredJob job, Transition transition, Throwable failure) {
-    if (failure instanceof ResultTooLargeException tooLarge && transition.to() == JobState.COMPLETED) {
+    if (failure instanceof ResultTooLargeException tooLarge
+        && transition.to() == JobState.COMPLETED) {
       record(job, Transition.failed(transition.lease(), transition.at(), JobError.of(tooLarge)));
       return;
     }
     // The job stays RUNNING under a lease nobody renews; when it expires the job is rescued.
     LOG.error(
         "could not record {} for job {}; it will be retried once its lease expires",
-        transition.to(), job.id(), failure);
+        transition.to(),
+        job.id(),
+        failure);
   }
 
   private void onApplied(StoredJob job, Transition transition) {

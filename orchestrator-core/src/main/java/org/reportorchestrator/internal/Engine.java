@@ -59,7 +59,8 @@ public final class Engine {
     this.listeners = new TransitionListeners(settings.listeners());
     this.waiters = new JobWaiters(repository);
     this.writer =
-        new TransitionWriter(repository, NamedThreads.single("orchestrator-writer", settings.threadFactory()));
+        new TransitionWriter(
+            repository, NamedThreads.single("orchestrator-writer", settings.threadFactory()));
     this.recorder = new AttemptRecorder(settings, writer, listeners, waiters);
     this.pool =
         new WorkerPool(
@@ -80,16 +81,21 @@ public final class Engine {
   public synchronized void start() {
     if (!phase.compareAndSet(Phase.NEW, Phase.STARTED)) {
       throw new IllegalStateException(
-          phase.get() == Phase.CLOSED ? "orchestrator is closed" : "orchestrator is already started");
+          phase.get() == Phase.CLOSED
+              ? "orchestrator is closed"
+              : "orchestrator is already started");
     }
     writer.start();
     ScheduledExecutorService ticks = timer();
-    long tickMillis = Math.max(10, Math.min(settings.pollInterval().toMillis(), MAX_TICK.toMillis()));
+    long tickMillis =
+        Math.max(10, Math.min(settings.pollInterval().toMillis(), MAX_TICK.toMillis()));
     ticks.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     scheduler.start();
     LOG.info(
         "orchestrator {} started: {} workers, report types {}",
-        settings.nodeId(), settings.workerCount(), settings.tasks().keySet());
+        settings.nodeId(),
+        settings.workerCount(),
+        settings.tasks().keySet());
   }
 
   public boolean isStarted() {
@@ -121,7 +127,15 @@ public final class Engine {
       if (result.created()) {
         NewJob job = jobs.get(i);
         listeners.fire(
-            new JobTransition(job.id(), job.reportType(), null, JobState.REQUESTED, now, 0, settings.nodeId(), null));
+            new JobTransition(
+                job.id(),
+                job.reportType(),
+                null,
+                JobState.REQUESTED,
+                now,
+                0,
+                settings.nodeId(),
+                null));
       }
     }
     wakeScheduler();
@@ -209,7 +223,15 @@ public final class Engine {
       if (repository.cancelQueued(id, now)) {
         StoredJob job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
         listeners.fire(
-            new JobTransition(id, job.reportType(), JobState.REQUESTED, JobState.CANCELLED, now, job.attempt(), settings.nodeId(), null));
+            new JobTransition(
+                id,
+                job.reportType(),
+                JobState.REQUESTED,
+                JobState.CANCELLED,
+                now,
+                job.attempt(),
+                settings.nodeId(),
+                null));
         waiters.jobFinished(id);
         return CancelOutcome.CANCELLED;
       }
@@ -225,7 +247,8 @@ public final class Engine {
         return CancelOutcome.ALREADY_FINISHED;
       }
     }
-    throw new IllegalStateException("job " + id + " kept changing state while being cancelled; try again");
+    throw new IllegalStateException(
+        "job " + id + " kept changing state while being cancelled; try again");
   }
 
   public int purgeFinishedBefore(Instant cutoff) {

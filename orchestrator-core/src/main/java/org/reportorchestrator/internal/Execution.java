@@ -69,7 +69,9 @@ final class Execution {
     this.thread = worker;
   }
 
-  /** Tells the task to stop: it sees the flag in its context, and a blocking call is interrupted. */
+  /**
+   * Tells the task to stop: it sees the flag in its context, and a blocking call is interrupted.
+   */
   void requestCancellation() {
     cancellationRequested.set(true);
     interrupt();

@@ -81,7 +81,8 @@ final class JobContext implements ReportContext {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new ReportParameterException(name, "must be a whole number (int) but was '" + value + "'");
+      throw new ReportParameterException(
+          name, "must be a whole number (int) but was '" + value + "'");
     }
   }
 
@@ -91,7 +92,8 @@ final class JobContext implements ReportContext {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new ReportParameterException(name, "must be a whole number (long) but was '" + value + "'");
+      throw new ReportParameterException(
+          name, "must be a whole number (long) but was '" + value + "'");
     }
   }
 
@@ -104,7 +106,8 @@ final class JobContext implements ReportContext {
     if (value.equals("false")) {
       return false;
     }
-    throw new ReportParameterException(name, "must be true or false but was '" + parameter(name) + "'");
+    throw new ReportParameterException(
+        name, "must be true or false but was '" + parameter(name) + "'");
   }
 
   @Override
@@ -126,13 +129,15 @@ final class JobContext implements ReportContext {
     }
     try {
       boolean stillOwned =
-          repository.updateProgress(new ProgressUpdate(execution.lease(), progress, clock.instant()));
+          repository.updateProgress(
+              new ProgressUpdate(execution.lease(), progress, clock.instant()));
       lastWritten = progress;
       if (!stillOwned && execution.abandon()) {
         LOG.warn("job {} is no longer owned by this node; telling its task to stop", jobId());
       }
     } catch (StorageException e) {
-      // Progress is advisory: the attempt goes on, and the heartbeat decides whether we still own it.
+      // Progress is advisory: the attempt goes on, and the heartbeat decides whether we still own
+      // it.
       LOG.warn("could not record progress of job {}: {}", jobId(), e.getMessage());
     }
   }

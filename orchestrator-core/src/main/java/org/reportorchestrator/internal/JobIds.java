@@ -8,8 +8,8 @@ import org.reportorchestrator.JobId;
 
 /**
  * Makes time-ordered (version 7) UUIDs: new rows land at the end of a B-tree index rather than at
- * random places in it, and jobs submitted in the same millisecond keep their submit order (a
- * 12-bit counter follows the timestamp, as RFC 9562 method 1 allows), which stores use as the last
+ * random places in it, and jobs submitted in the same millisecond keep their submit order (a 12-bit
+ * counter follows the timestamp, as RFC 9562 method 1 allows), which stores use as the last
  * tie-break of the claim order.
  */
 public final class JobIds {

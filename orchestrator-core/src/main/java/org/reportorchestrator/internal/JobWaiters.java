@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Futures of callers waiting for jobs to finish. Completed at once when this node finishes the
- * job, and by {@link #pollAll()} for jobs that other nodes finish.
+ * Futures of callers waiting for jobs to finish. Completed at once when this node finishes the job,
+ * and by {@link #pollAll()} for jobs that other nodes finish.
  */
 final class JobWaiters {
 
@@ -29,7 +29,8 @@ final class JobWaiters {
   }
 
   CompletableFuture<JobSnapshot> await(JobId id) {
-    CompletableFuture<JobSnapshot> future = waiting.computeIfAbsent(id, key -> new CompletableFuture<>());
+    CompletableFuture<JobSnapshot> future =
+        waiting.computeIfAbsent(id, key -> new CompletableFuture<>());
     // Read after registering, so a finish between the two is not missed.
     check(id, future);
     // Callers get a copy: cancelling or completing it must not touch the one shared future.

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's claims alive: renews the leases of running attempts in one call per
- * heartbeat, stops attempts whose job was taken over, passes cancellations on to their tasks, and
- * ends attempts that ran past their deadline.
+ * Keeps this node's claims alive: renews the leases of running attempts in one call per heartbeat,
+ * stops attempts whose job was taken over, passes cancellations on to their tasks, and ends
+ * attempts that ran past their deadline.
  */
 final class LeaseKeeper {
 
@@ -67,7 +67,8 @@ final class LeaseKeeper {
         if (execution.abandon()) {
           LOG.warn("lost the lease of job {} to another claim; stopping its task", id);
         }
-      } else if (result.cancellationRequested().contains(id) && !execution.isCancellationRequested()) {
+      } else if (result.cancellationRequested().contains(id)
+          && !execution.isCancellationRequested()) {
         LOG.info("job {} was cancelled; telling its task", id);
         execution.requestCancellation();
       }

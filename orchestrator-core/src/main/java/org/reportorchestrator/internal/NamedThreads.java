@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Names every thread the orchestrator makes ({@code orchestrator-worker-3}). Threads are daemons:
- * a host that exits without {@code close()} loses no work, since unfinished jobs are rescued when
+ * Names every thread the orchestrator makes ({@code orchestrator-worker-3}). Threads are daemons: a
+ * host that exits without {@code close()} loses no work, since unfinished jobs are rescued when
  * their leases expire.
  */
 final class NamedThreads implements ThreadFactory {

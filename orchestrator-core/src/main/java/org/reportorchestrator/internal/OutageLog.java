@@ -14,7 +14,9 @@ final class OutageLog {
     this.activity = activity;
   }
 
-  /** @return how many calls in a row have failed, this one included */
+  /**
+   * @return how many calls in a row have failed, this one included
+   */
   synchronized int failed(RuntimeException e) {
     failures++;
     if (failures == 1) {

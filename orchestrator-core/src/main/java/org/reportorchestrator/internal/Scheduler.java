@@ -88,7 +88,9 @@ final class Scheduler {
     }
   }
 
-  /** @return whether a full batch was claimed, so more due jobs may be waiting */
+  /**
+   * @return whether a full batch was claimed, so more due jobs may be waiting
+   */
   boolean pollOnce() {
     Instant now = settings.clock().instant();
     rescueExpiredLeases(now);
@@ -142,7 +144,11 @@ final class Scheduler {
         // Still ours and alive: the heartbeat was late (a paused JVM, say), not the node dead.
         continue;
       }
-      LOG.warn("rescuing job {}: the lease of node {} expired at {}", job.id(), job.ownerNode(), job.leaseExpiresAt());
+      LOG.warn(
+          "rescuing job {}: the lease of node {} expired at {}",
+          job.id(),
+          job.ownerNode(),
+          job.leaseExpiresAt());
       recorder.rescued(job);
     }
   }

@@ -26,7 +26,8 @@ import org.slf4j.MDC;
 /**
  * A fixed number of worker threads that run claimed jobs. A slot is taken from the moment a job is
  * handed over until its thread is free again, so the scheduler never claims more than can start.
- * Every {@link Throwable} a task throws, {@link Error}s included, ends its attempt and nothing else.
+ * Every {@link Throwable} a task throws, {@link Error}s included, ends its attempt and nothing
+ * else.
  */
 final class WorkerPool {
 
@@ -40,7 +41,8 @@ final class WorkerPool {
   private final Map<JobId, Execution> executions = new ConcurrentHashMap<>();
   private final Runnable onSlotFreed;
 
-  WorkerPool(Settings settings, AttemptRecorder recorder, ThreadFactory threads, Runnable onSlotFreed) {
+  WorkerPool(
+      Settings settings, AttemptRecorder recorder, ThreadFactory threads, Runnable onSlotFreed) {
     this.settings = settings;
     this.recorder = recorder;
     this.onSlotFreed = onSlotFreed;
@@ -114,7 +116,10 @@ final class WorkerPool {
   void enforceDeadlines(Instant now) {
     for (Execution execution : activeExecutions()) {
       if (!now.isBefore(execution.deadline()) && execution.settle()) {
-        LOG.warn("job {} ran past its timeout of {}; interrupting it", execution.jobId(), execution.job().timeout());
+        LOG.warn(
+            "job {} ran past its timeout of {}; interrupting it",
+            execution.jobId(),
+            execution.job().timeout());
         execution.interrupt();
         recorder.failed(execution, new ReportTimeoutException(execution.job().timeout()));
       }
@@ -142,7 +147,9 @@ final class WorkerPool {
           .exceptionally(e -> null)
           .join();
       if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
-        LOG.warn("{} worker threads ignored their interrupt; their outcomes will be discarded", busy.get());
+        LOG.warn(
+            "{} worker threads ignored their interrupt; their outcomes will be discarded",
+            busy.get());
       }
     }
   }
@@ -173,7 +180,8 @@ final class WorkerPool {
               onSlotFreed.run();
             });
       } else {
-        LOG.debug("job {} finished after its attempt was already settled; outcome discarded", job.id());
+        LOG.debug(
+            "job {} finished after its attempt was already settled; outcome discarded", job.id());
       }
     } catch (Throwable unexpected) {
       LOG.error("unexpected failure while finishing job {}", job.id(), unexpected);

@@ -6,13 +6,13 @@ import java.util.Set;
 
 /**
  * Asks to claim due jobs: those {@code REQUESTED} with {@code runAt <= now} and a report type in
- * {@code reportTypes} (the types this node can run), highest priority
- * first, then earliest {@code runAt}, then earliest {@code createdAt}, then lowest id (ids made in one
- * node grow with submit order). Each claimed job becomes
- * {@code RUNNING} with {@code attempt + 1}, owner {@code nodeId}, {@code startedAt = now}, lease
- * until {@code leaseExpiresAt}, a fencing token above every earlier one of that job, cleared
- * progress and a cleared cancellation flag. The claimed jobs may be returned in any order (a
- * database's {@code UPDATE ... RETURNING} keeps none); callers must not rely on it.
+ * {@code reportTypes} (the types this node can run), highest priority first, then earliest {@code
+ * runAt}, then earliest {@code createdAt}, then lowest id (ids made in one node grow with submit
+ * order). Each claimed job becomes {@code RUNNING} with {@code attempt + 1}, owner {@code nodeId},
+ * {@code startedAt = now}, lease until {@code leaseExpiresAt}, a fencing token above every earlier
+ * one of that job, cleared progress and a cleared cancellation flag. The claimed jobs may be
+ * returned in any order (a database's {@code UPDATE ... RETURNING} keeps none); callers must not
+ * rely on it.
  *
  * @param nodeId the claiming node
  * @param reportTypes the report types to claim; never empty

@@ -10,9 +10,9 @@ import org.reportorchestrator.JobQuery;
 
 /**
  * Persists jobs and their lifecycle. Implementations must be thread-safe, and every conditional
- * write must be atomic against other nodes using the same store: two callers can never both win
- * one transition. A store throws {@link org.reportorchestrator.StorageException} (with the cause)
- * when it cannot do what was asked; a condition that does not hold is not an error but a result.
+ * write must be atomic against other nodes using the same store: two callers can never both win one
+ * transition. A store throws {@link org.reportorchestrator.StorageException} (with the cause) when
+ * it cannot do what was asked; a condition that does not hold is not an error but a result.
  */
 public interface JobRepository {
 
@@ -53,8 +53,8 @@ public interface JobRepository {
   boolean updateProgress(ProgressUpdate update);
 
   /**
-   * Moves a job from {@code REQUESTED} to {@code CANCELLED} ({@code finishedAt = updatedAt =
-   * now}) if it is still {@code REQUESTED}.
+   * Moves a job from {@code REQUESTED} to {@code CANCELLED} ({@code finishedAt = updatedAt = now})
+   * if it is still {@code REQUESTED}.
    *
    * @return {@code true} if this call cancelled it
    */

@@ -11,9 +11,10 @@ import org.reportorchestrator.ReportResult;
 /**
  * A fenced move of a job out of {@code RUNNING}, decided by core. A store applies it only if the
  * job is still {@code RUNNING} with fencing token {@link #lease()}'s and, when {@link
- * #leaseExpiredBefore()} is set, only if the job's lease expires before that instant (a rescue
- * must not overtake a heartbeat that renewed the lease meanwhile); otherwise it changes nothing. Applying it sets the state to {@link #to()}, {@code updatedAt = at}, clears the owner,
- * the lease and the cancellation flag, and:
+ * #leaseExpiredBefore()} is set, only if the job's lease expires before that instant (a rescue must
+ * not overtake a heartbeat that renewed the lease meanwhile); otherwise it changes nothing.
+ * Applying it sets the state to {@link #to()}, {@code updatedAt = at}, clears the owner, the lease
+ * and the cancellation flag, and:
  *
  * <ul>
  *   <li>{@code COMPLETED}: {@code finishedAt = at}, stores {@link #result()}, progress 100 %;

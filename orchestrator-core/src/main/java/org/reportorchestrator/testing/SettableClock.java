@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
- * A clock that stands still until a test moves it. Thread-safe: the orchestrator's threads read
- * it while the test advances it.
+ * A clock that stands still until a test moves it. Thread-safe: the orchestrator's threads read it
+ * while the test advances it.
  */
 public final class SettableClock extends Clock {
 

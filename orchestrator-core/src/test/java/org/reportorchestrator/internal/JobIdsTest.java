@@ -19,16 +19,19 @@ class JobIdsTest {
       ids.add(JobIds.next(now).value());
     }
     assertThat(ids).isSortedAccordingTo(UUID::compareTo).doesNotHaveDuplicates();
-    assertThat(ids).allSatisfy(id -> {
-      assertThat(id.version()).isEqualTo(7);
-      assertThat(id.variant()).isEqualTo(2);
-    });
+    assertThat(ids)
+        .allSatisfy(
+            id -> {
+              assertThat(id.version()).isEqualTo(7);
+              assertThat(id.variant()).isEqualTo(2);
+            });
   }
 
   @Test
   void idsCarryTheirMillisecondInTheHighBits() {
     Instant later = Instant.parse("2099-01-01T00:00:00Z");
     JobId id = JobIds.next(later);
-    assertThat(id.value().getMostSignificantBits() >>> 16).isGreaterThanOrEqualTo(later.toEpochMilli());
+    assertThat(id.value().getMostSignificantBits() >>> 16)
+        .isGreaterThanOrEqualTo(later.toEpochMilli());
   }
 }

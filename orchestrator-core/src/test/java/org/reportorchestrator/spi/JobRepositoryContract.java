@@ -1128,7 +1128,8 @@ public abstract class JobRepositoryContract {
     assertThat(expired).extracting(StoredJob::id).contains(renewed.id(), abandoned.id());
     // The owner of one job was only slow: its heartbeat lands between the rescuer's read and write.
     repository.extendLeases(
-        new LeaseExtension(NODE_A, List.of(renewed.lease()), rescueTime, rescueTime.plusSeconds(30)));
+        new LeaseExtension(
+            NODE_A, List.of(renewed.lease()), rescueTime, rescueTime.plusSeconds(30)));
 
     Set<JobId> applied =
         repository.apply(

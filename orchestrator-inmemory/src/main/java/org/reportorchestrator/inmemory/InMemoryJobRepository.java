@@ -176,7 +176,8 @@ public final class InMemoryJobRepository implements JobRepository {
             Instant expiredBefore = transition.leaseExpiredBefore();
             if (row != null
                 && (expiredBefore == null
-                    || (row.leaseExpiresAt != null && row.leaseExpiresAt.isBefore(expiredBefore)))) {
+                    || (row.leaseExpiresAt != null
+                        && row.leaseExpiresAt.isBefore(expiredBefore)))) {
               reindex(row, () -> applyTo(row, transition));
               applied.add(row.id);
             }

@@ -124,8 +124,10 @@ class StoreOutageTest {
   /** Passes every call through, or throws as an unreachable database would. */
   private static final class SwitchableStore implements JobRepository {
     final AtomicBoolean down = new AtomicBoolean();
-    final java.util.concurrent.atomic.AtomicInteger failedApplies = new java.util.concurrent.atomic.AtomicInteger();
-    final java.util.concurrent.atomic.AtomicInteger failedClaims = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger failedApplies =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger failedClaims =
+        new java.util.concurrent.atomic.AtomicInteger();
     private final JobRepository delegate;
 
     SwitchableStore(JobRepository delegate) {
@@ -134,7 +136,8 @@ class StoreOutageTest {
 
     private <T> T call(Supplier<T> operation) {
       if (down.get()) {
-        throw new StorageException("store is down", new java.net.ConnectException("connection refused"));
+        throw new StorageException(
+            "store is down", new java.net.ConnectException("connection refused"));
       }
       return operation.get();
     }

@@ -17,11 +17,15 @@ final class EpochMicros {
   static long of(Instant instant) {
     try {
       return Math.addExact(
-          Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1_000);
+          Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND),
+          instant.getNano() / 1_000);
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(
-          "instant " + instant + " is outside the range the JDBC store keeps (about 292,000 years"
-              + " around 1970)", e);
+          "instant "
+              + instant
+              + " is outside the range the JDBC store keeps (about 292,000 years"
+              + " around 1970)",
+          e);
     }
   }
 

@@ -319,7 +319,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       }
     }
     Set<JobId> applied =
-        accepted.isEmpty() ? Set.of() : inTransaction("apply transitions", h -> applyAll(h, accepted));
+        accepted.isEmpty()
+            ? Set.of()
+            : inTransaction("apply transitions", h -> applyAll(h, accepted));
     if (tooLarge != null) {
       throw tooLarge;
     }
@@ -674,8 +676,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     }
 
     /**
-     * Connects through a HikariCP pool that the store builds and closes: at most 10 connections,
-     * 5 seconds to wait for one.
+     * Connects through a HikariCP pool that the store builds and closes: at most 10 connections, 5
+     * seconds to wait for one.
      */
     public Builder jdbcUrl(String jdbcUrl) {
       this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -695,8 +697,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     }
 
     /**
-     * Connects through a HikariCP pool built from a copy of {@code config}, which the store
-     * closes: for pool settings beyond {@link #jdbcUrl(String)}'s defaults.
+     * Connects through a HikariCP pool built from a copy of {@code config}, which the store closes:
+     * for pool settings beyond {@link #jdbcUrl(String)}'s defaults.
      */
     public Builder hikariConfig(HikariConfig config) {
       this.hikariConfig = Objects.requireNonNull(config, "hikariConfig");
@@ -705,8 +707,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
     /**
      * Starts the name of every table and index, {@value JdbcJobRepository#DEFAULT_TABLE_PREFIX} by
-     * default; a
-     * letter or underscore followed by at most 40 letters, digits or underscores.
+     * default; a letter or underscore followed by at most 40 letters, digits or underscores.
      */
     public Builder tablePrefix(String tablePrefix) {
       this.tablePrefix = Objects.requireNonNull(tablePrefix, "tablePrefix");
@@ -738,8 +739,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     public JdbcJobRepository build() {
       String prefix = validTablePrefix(tablePrefix);
       if (maxResultBytes < 1) {
-        throw new IllegalArgumentException(
-            "maxResultBytes must be at least 1: " + maxResultBytes);
+        throw new IllegalArgumentException("maxResultBytes must be at least 1: " + maxResultBytes);
       }
       int sources =
           (dataSource != null ? 1 : 0) + (jdbcUrl != null ? 1 : 0) + (hikariConfig != null ? 1 : 0);
@@ -755,7 +755,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         Jdbi jdbi = Jdbi.create(ownedPool != null ? ownedPool : dataSource);
         Dialect dialect =
             jdbi.withHandle(
-                handle -> Dialect.of(handle.getConnection().getMetaData().getDatabaseProductName()));
+                handle ->
+                    Dialect.of(handle.getConnection().getMetaData().getDatabaseProductName()));
         if (createSchema) {
           SchemaMigrator.migrate(jdbi, dialect, prefix);
         }

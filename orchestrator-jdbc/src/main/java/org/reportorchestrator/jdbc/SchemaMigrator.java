@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several nodes may start at once. On PostgreSQL the migration runs in one transaction that
  * first takes a transaction-scoped advisory lock, so the others wait and then find the work done.
- * H2 runs embedded in one JVM, where a JVM-wide lock does the same job; its DDL commits on its
- * own, which {@code IF NOT EXISTS} makes harmless.
+ * H2 runs embedded in one JVM, where a JVM-wide lock does the same job; its DDL commits on its own,
+ * which {@code IF NOT EXISTS} makes harmless.
  */
 final class SchemaMigrator {
 
@@ -30,6 +30,7 @@ final class SchemaMigrator {
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
   private static final Object H2_LOCK = new Object();
+
   /** Mixed with the prefix's hash so stores with different prefixes do not wait on each other. */
   private static final long ADVISORY_LOCK_BASE = 0x5265_706f_7274_4f72L; // "ReportOr"
 
@@ -54,7 +55,9 @@ final class SchemaMigrator {
           .one();
     }
     handle.execute(
-        "CREATE TABLE IF NOT EXISTS " + prefix + "schema_version ("
+        "CREATE TABLE IF NOT EXISTS "
+            + prefix
+            + "schema_version ("
             + " version INTEGER NOT NULL PRIMARY KEY,"
             + " script VARCHAR(200) NOT NULL,"
             + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
@@ -66,7 +69,9 @@ final class SchemaMigrator {
     if (current > MIGRATIONS.size()) {
       LOG.warn(
           "Schema of tables '{}*' is at version {}, newer than this library's {}; using it as is",
-          prefix, current, MIGRATIONS.size());
+          prefix,
+          current,
+          MIGRATIONS.size());
       return;
     }
     for (int version = current + 1; version <= MIGRATIONS.size(); version++) {

@@ -45,12 +45,16 @@ final class Sql {
     jobs = prefix + "jobs";
     results = prefix + "job_results";
     String values =
-        " (" + COLUMNS + ") VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
+        " ("
+            + COLUMNS
+            + ") VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
             + " :priority, :idempotencyKey, :timeoutMs, :createdAt, :createdAt, NULL, NULL,"
             + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE)";
     insertJob = "INSERT INTO " + jobs + values;
     insertJobUnlessKeyTaken =
-        "INSERT INTO " + jobs + values
+        "INSERT INTO "
+            + jobs
+            + values
             + " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
     selectIdsByKey =
         "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
@@ -58,13 +62,20 @@ final class Sql {
     // H2 reads the due index in order only when the ORDER BY starts with its leading column;
     // state is constant here, so leading with it changes nothing but the plan.
     String due =
-        "SELECT id FROM " + jobs + " WHERE state = 'REQUESTED' AND run_at <= :now"
+        "SELECT id FROM "
+            + jobs
+            + " WHERE state = 'REQUESTED' AND run_at <= :now"
             + " AND report_type IN (<reportTypes>) ORDER BY "
             + (dialect == JdbcJobRepository.Dialect.H2 ? "state, " : "")
-            + CLAIM_ORDER + " LIMIT :limit";
+            + CLAIM_ORDER
+            + " LIMIT :limit";
     if (dialect == JdbcJobRepository.Dialect.POSTGRESQL) {
       claim =
-          "WITH picked AS (" + due + " FOR UPDATE SKIP LOCKED) UPDATE " + jobs + " AS j"
+          "WITH picked AS ("
+              + due
+              + " FOR UPDATE SKIP LOCKED) UPDATE "
+              + jobs
+              + " AS j"
               + CLAIM_SET
               + " FROM picked WHERE j.id = picked.id RETURNING "
               + qualified("j", COLUMNS);
@@ -73,12 +84,20 @@ final class Sql {
       // nothing there. The update re-checks the state of each row it locks, so two claims that
       // pick the same row cannot both move it.
       claim =
-          "SELECT " + COLUMNS + " FROM FINAL TABLE (UPDATE " + jobs + CLAIM_SET
-              + " WHERE state = 'REQUESTED' AND id IN (" + due + "))";
+          "SELECT "
+              + COLUMNS
+              + " FROM FINAL TABLE (UPDATE "
+              + jobs
+              + CLAIM_SET
+              + " WHERE state = 'REQUESTED' AND id IN ("
+              + due
+              + "))";
     }
 
     applyTransition =
-        "UPDATE " + jobs + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
+        "UPDATE "
+            + jobs
+            + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
             + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
             + " owner_node = NULL, lease_expires_at = NULL, cancel_requested = FALSE,"
             + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
@@ -92,10 +111,14 @@ final class Sql {
     insertResult = "INSERT INTO " + results + " (job_id, content) VALUES (:id, :content)";
 
     extendLease =
-        "UPDATE " + jobs + " SET lease_expires_at = :expiresAt"
+        "UPDATE "
+            + jobs
+            + " SET lease_expires_at = :expiresAt"
             + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
     extendLeasesReturning =
-        "UPDATE " + jobs + " AS j SET lease_expires_at = :expiresAt"
+        "UPDATE "
+            + jobs
+            + " AS j SET lease_expires_at = :expiresAt"
             + " FROM unnest(:ids, :tokens) AS lease(id, token)"
             + " WHERE j.id = lease.id AND j.fencing_token = lease.token AND j.state = 'RUNNING'"
             + " RETURNING j.id, j.cancel_requested";
@@ -103,31 +126,49 @@ final class Sql {
         "SELECT id FROM " + jobs + " WHERE id IN (<ids>) AND cancel_requested = TRUE";
 
     updateProgress =
-        "UPDATE " + jobs + " SET progress_percent = :percent, progress_message = :message,"
+        "UPDATE "
+            + jobs
+            + " SET progress_percent = :percent, progress_message = :message,"
             + " updated_at = :now WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
     cancelQueued =
-        "UPDATE " + jobs + " SET state = 'CANCELLED', finished_at = :now, updated_at = :now"
+        "UPDATE "
+            + jobs
+            + " SET state = 'CANCELLED', finished_at = :now, updated_at = :now"
             + " WHERE id = :id AND state = 'REQUESTED'";
     requestCancellation =
-        "UPDATE " + jobs + " SET cancel_requested = TRUE, updated_at = :now"
+        "UPDATE "
+            + jobs
+            + " SET cancel_requested = TRUE, updated_at = :now"
             + " WHERE id = :id AND state = 'RUNNING'";
     findExpiredLeases =
-        "SELECT " + COLUMNS + " FROM " + jobs
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + jobs
             + " WHERE state = 'RUNNING' AND lease_expires_at < :now"
             + " ORDER BY lease_expires_at, id LIMIT :limit";
     findById = "SELECT " + COLUMNS + " FROM " + jobs + " WHERE id = :id";
     openResult =
-        "SELECT r.content FROM " + results + " r JOIN " + jobs + " j ON j.id = r.job_id"
+        "SELECT r.content FROM "
+            + results
+            + " r JOIN "
+            + jobs
+            + " j ON j.id = r.job_id"
             + " WHERE r.job_id = :id AND j.state = 'COMPLETED'";
     purgeFinished =
-        "DELETE FROM " + jobs + " WHERE id IN (SELECT id FROM " + jobs
-            + " WHERE state IN " + TERMINAL + " AND finished_at < :before"
+        "DELETE FROM "
+            + jobs
+            + " WHERE id IN (SELECT id FROM "
+            + jobs
+            + " WHERE state IN "
+            + TERMINAL
+            + " AND finished_at < :before"
             + " ORDER BY finished_at LIMIT :limit)";
   }
 
   /**
-   * A page of jobs, oldest first. {@code <states>} is present only when the query filters by
-   * state, {@code :reportType} only when it filters by type.
+   * A page of jobs, oldest first. {@code <states>} is present only when the query filters by state,
+   * {@code :reportType} only when it filters by type.
    */
   String query(boolean byState, boolean byType) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + jobs + " WHERE 1 = 1");

@@ -40,8 +40,16 @@ class JdbcJobRepositoryBuilderTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "1jobs_", "my-app_", "x; DROP TABLE users; --", "a.b", "ünïcode", "\"quoted\"",
-          "a23456789012345678901234567890123456789012"})
+      strings = {
+        "",
+        "1jobs_",
+        "my-app_",
+        "x; DROP TABLE users; --",
+        "a.b",
+        "ünïcode",
+        "\"quoted\"",
+        "a23456789012345678901234567890123456789012"
+      })
   void tablePrefixThatIsNotAPlainIdentifierIsRefusedByName(String prefix) {
     assertThatThrownBy(() -> JdbcJobRepository.builder().jdbcUrl(url).tablePrefix(prefix).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -52,7 +60,8 @@ class JdbcJobRepositoryBuilderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"_", "orchestrator_", "App2_", "a2345678901234567890123456789012345678901"})
+  @ValueSource(
+      strings = {"_", "orchestrator_", "App2_", "a2345678901234567890123456789012345678901"})
   void plainIdentifiersUpTo41CharactersArePrefixes(String prefix) {
     try (JdbcJobRepository store =
         JdbcJobRepository.builder().jdbcUrl(url).tablePrefix(prefix).build()) {
@@ -70,8 +79,7 @@ class JdbcJobRepositoryBuilderTest {
       assertThatThrownBy(() -> JdbcJobRepository.builder().dataSource(host).jdbcUrl(url).build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("2 set");
-      assertThatThrownBy(
-              () -> JdbcJobRepository.builder().dataSource(host).username("sa").build())
+      assertThatThrownBy(() -> JdbcJobRepository.builder().dataSource(host).username("sa").build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("username");
     }
@@ -156,7 +164,11 @@ class JdbcJobRepositoryBuilderTest {
   void withoutCreateSchemaTheHostAppliesTheShippedDdl() throws Exception {
     try (HikariDataSource host = hostPool(url)) {
       JdbcJobRepository store =
-          JdbcJobRepository.builder().dataSource(host).tablePrefix("app_").createSchema(false).build();
+          JdbcJobRepository.builder()
+              .dataSource(host)
+              .tablePrefix("app_")
+              .createSchema(false)
+              .build();
       assertThatThrownBy(() -> store.insert(List.of(job()))).isInstanceOf(StorageException.class);
 
       try (Connection connection = host.getConnection();

@@ -226,7 +226,8 @@ abstract class JdbcStoreBehaviourTest {
     Instant later = T0.plusSeconds(5);
     ReportResult result = ReportResult.ofText("a,b\n1,2\n", "text/csv").withFileName("x.csv");
 
-    Set<JobId> stale = store.apply(List.of(Transition.completed(firstClaim.lease(), later, result)));
+    Set<JobId> stale =
+        store.apply(List.of(Transition.completed(firstClaim.lease(), later, result)));
     boolean staleProgress =
         store.updateProgress(new ProgressUpdate(firstClaim.lease(), new Progress(50, "x"), later));
     HeartbeatResult staleBeat =
@@ -325,9 +326,11 @@ abstract class JdbcStoreBehaviourTest {
     List<Transition> transitions = new ArrayList<>();
     for (StoredJob job : running) {
       transitions.add(
-          Transition.completed(job.lease(), T0, ReportResult.ofText(job.id().toString(), "text/plain")));
+          Transition.completed(
+              job.lease(), T0, ReportResult.ofText(job.id().toString(), "text/plain")));
     }
-    transitions.add(Transition.failed(new Lease(ids.get(0), 999), T0, JobError.of(new Exception())));
+    transitions.add(
+        Transition.failed(new Lease(ids.get(0), 999), T0, JobError.of(new Exception())));
 
     Set<JobId> applied = store.apply(transitions);
 
@@ -374,7 +377,8 @@ abstract class JdbcStoreBehaviourTest {
 
     HeartbeatResult beat =
         store.extendLeases(
-            new LeaseExtension("node-a", List.of(leaseA, leaseB, leaseC), later, later.plus(LEASE)));
+            new LeaseExtension(
+                "node-a", List.of(leaseA, leaseB, leaseC), later, later.plus(LEASE)));
 
     assertThat(beat.lost()).containsExactly(c);
     assertThat(beat.cancellationRequested()).containsExactly(b);
@@ -424,8 +428,7 @@ abstract class JdbcStoreBehaviourTest {
       ids.add(insert(job(null, 0, T0, T0.plusSeconds(i))));
     }
     NewJob other =
-        new NewJob(
-            new JobId(UUID.randomUUID()), "invoices", Map.of(), null, 0, T0, 1, LEASE, T0);
+        new NewJob(new JobId(UUID.randomUUID()), "invoices", Map.of(), null, 0, T0, 1, LEASE, T0);
     store.insert(List.of(other));
     store.cancelQueued(ids.get(4), T0);
 
@@ -450,7 +453,8 @@ abstract class JdbcStoreBehaviourTest {
     JobId queued = insert(job(null, -2, T0, T0));
     for (StoredJob running : claim("node-a", 5, T0)) {
       store.apply(
-          List.of(Transition.completed(running.lease(), T0, ReportResult.ofText("r", "text/plain"))));
+          List.of(
+              Transition.completed(running.lease(), T0, ReportResult.ofText("r", "text/plain"))));
     }
     store.cancelQueued(recent, T0.plusSeconds(100));
     Instant cutoff = T0.plusSeconds(50);
@@ -539,9 +543,8 @@ abstract class JdbcStoreBehaviourTest {
   }
 
   /**
-   * For each of {@code keys} keys, one thread inserts a job with it through {@code a} while
-   * another does through {@code b}; both must get the same id and exactly one must have created
-   * it.
+   * For each of {@code keys} keys, one thread inserts a job with it through {@code a} while another
+   * does through {@code b}; both must get the same id and exactly one must have created it.
    */
   static void assertIdempotentAcrossStores(JdbcJobRepository a, JdbcJobRepository b, int keys)
       throws Exception {

@@ -86,7 +86,9 @@ class PostgresStoreTest extends JdbcStoreBehaviourTest {
                   return String.join(
                       "\n",
                       h.createQuery(
-                              "EXPLAIN SELECT id FROM " + prefix + "jobs WHERE state = 'REQUESTED'"
+                              "EXPLAIN SELECT id FROM "
+                                  + prefix
+                                  + "jobs WHERE state = 'REQUESTED'"
                                   + " AND run_at <= 0 AND report_type IN ('sales')"
                                   + " ORDER BY priority DESC, run_at, created_at, id"
                                   + " LIMIT 10")
