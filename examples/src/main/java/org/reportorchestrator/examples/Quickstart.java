@@ -66,7 +66,8 @@ public final class Quickstart implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Quickstart quickstart = new Quickstart(new PrintStream(System.out, true, StandardCharsets.UTF_8));
+    Quickstart quickstart =
+        new Quickstart(new PrintStream(System.out, true, StandardCharsets.UTF_8));
     System.exit(new CommandLine(quickstart).execute(args));
   }
 

@@ -24,7 +24,8 @@ class QuickstartTest {
     assertThat(output)
         .containsPattern("succeeds with progress +\\S+ +sales-summary +COMPLETED +1/3")
         .containsPattern("fails once, then succeeds +\\S+ +inventory-export +COMPLETED +2/3")
-        .containsPattern("fails for good +\\S+ +inventory-export +FAILED +1/3 .*unknown warehouse 'atlantis'")
+        .containsPattern(
+            "fails for good +\\S+ +inventory-export +FAILED +1/3 .*unknown warehouse 'atlantis'")
         .containsPattern("cancelled while running +\\S+ +sales-summary +CANCELLED")
         .contains("cancel(")
         .contains("progress")

@@ -154,7 +154,9 @@ final class WorkerPool {
     }
   }
 
-  /** @return completes once the attempt's outcome is written (or it had none to write) */
+  /**
+   * @return completes once the attempt's outcome is written (or it had none to write)
+   */
   private CompletableFuture<Void> runAttempt(
       Execution execution, Settings.@Nullable Registration registration) {
     StoredJob job = execution.job();

@@ -52,7 +52,9 @@ class PostgresTwoNodesTest {
             .register(
                 "report",
                 context -> {
-                  runsPerJob.computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger()).incrementAndGet();
+                  runsPerJob
+                      .computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger())
+                      .incrementAndGet();
                   runsPerNode.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
                   return ReportResult.empty();
                 })
@@ -90,7 +92,9 @@ class PostgresTwoNodesTest {
     assertThat(runsPerJob.values()).allSatisfy(runs -> assertThat(runs).hasValue(1));
     assertThat(runsPerNode.get("node-a")).hasPositiveValue();
     assertThat(runsPerNode.get("node-b")).hasPositiveValue();
-    assertThat(first.query(JobQuery.all().inStates(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED)))
+    assertThat(
+            first.query(
+                JobQuery.all().inStates(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED)))
         .isEmpty();
   }
 }

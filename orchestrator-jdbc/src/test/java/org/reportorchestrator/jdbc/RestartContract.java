@@ -82,7 +82,10 @@ abstract class RestartContract {
     firstStore.close();
 
     ReportOrchestrator second =
-        node("second", store(), context -> ReportResult.ofText(context.parameter("n"), "text/plain"));
+        node(
+            "second",
+            store(),
+            context -> ReportResult.ofText(context.parameter("n"), "text/plain"));
     second.start();
 
     for (JobId id : ids) {
@@ -121,7 +124,9 @@ abstract class RestartContract {
             "survivor",
             store(),
             context -> {
-              completedRuns.computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger()).incrementAndGet();
+              completedRuns
+                  .computeIfAbsent(context.jobId().toString(), k -> new AtomicInteger())
+                  .incrementAndGet();
               return ReportResult.empty();
             });
     survivor.start();
@@ -141,6 +146,10 @@ abstract class RestartContract {
     assertThat(completedRuns.values()).allSatisfy(runs -> assertThat(runs).hasValue(1));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> survivor.query(JobQuery.all().inStates(JobState.RUNNING, JobState.REQUESTED)).isEmpty());
+        .until(
+            () ->
+                survivor
+                    .query(JobQuery.all().inStates(JobState.RUNNING, JobState.REQUESTED))
+                    .isEmpty());
   }
 }
