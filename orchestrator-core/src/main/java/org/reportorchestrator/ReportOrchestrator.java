@@ -215,6 +215,7 @@ public final class ReportOrchestrator implements AutoCloseable {
     private Duration defaultTimeout = Duration.ofMinutes(30);
     private Duration shutdownGracePeriod = Duration.ofSeconds(30);
     private final Map<String, Settings.Registration> tasks = new LinkedHashMap<>();
+    private final Map<String, TaskOptions> submitOnlyTypes = new LinkedHashMap<>();
     private final List<JobListener> listeners = new ArrayList<>();
     private @Nullable ThreadFactory threadFactory;
 
@@ -308,11 +309,35 @@ public final class ReportOrchestrator implements AutoCloseable {
       String type = ReportRequest.checkReportType(reportType);
       requireSetting("task", task);
       requireSetting("options", options);
-      if (tasks.containsKey(type)) {
-        throw new IllegalArgumentException("report type '" + type + "' is already registered");
-      }
+      requireNewType(type);
       tasks.put(type, new Settings.Registration(type, task, options));
       return this;
+    }
+
+    /**
+     * Declares a report type that this node submits but does not run, for a node that only takes
+     * requests (a web node that is never started) while worker nodes register the task.
+     */
+    public Builder submitOnly(String reportType) {
+      return submitOnly(reportType, TaskOptions.DEFAULTS);
+    }
+
+    /**
+     * Declares a report type that this node submits but does not run. A job's attempts and timeout
+     * are fixed when it is submitted, so give the options the worker nodes register the type with.
+     */
+    public Builder submitOnly(String reportType, TaskOptions options) {
+      String type = ReportRequest.checkReportType(reportType);
+      requireSetting("options", options);
+      requireNewType(type);
+      submitOnlyTypes.put(type, options);
+      return this;
+    }
+
+    private void requireNewType(String type) {
+      if (tasks.containsKey(type) || submitOnlyTypes.containsKey(type)) {
+        throw new IllegalArgumentException("report type '" + type + "' is already registered");
+      }
     }
 
     /** Adds a listener told of every transition this node writes. */
@@ -335,9 +360,9 @@ public final class ReportOrchestrator implements AutoCloseable {
         throw new IllegalStateException(
             "repository is required: call repository(...) before build()");
       }
-      if (tasks.isEmpty()) {
+      if (tasks.isEmpty() && submitOnlyTypes.isEmpty()) {
         throw new IllegalStateException(
-            "no report types registered: call register(...) before build()");
+            "no report types registered: call register(...) or submitOnly(...) before build()");
       }
       if (retryPolicy.maxAttempts() < 1) {
         throw new IllegalStateException("retryPolicy.maxAttempts must be at least 1");
@@ -355,6 +380,7 @@ public final class ReportOrchestrator implements AutoCloseable {
               defaultTimeout,
               shutdownGracePeriod,
               tasks,
+              submitOnlyTypes,
               listeners,
               threadFactory));
     }

@@ -612,6 +612,29 @@ public abstract class ReportOrchestratorContract {
   }
 
   @Test
+  void aSubmitOnlyNodeStoresJobsThatAWorkerNodeRuns() throws Exception {
+    ReportOrchestrator web =
+        unstarted(
+            b ->
+                b.submitOnly(
+                    "report",
+                    TaskOptions.DEFAULTS.withRetryPolicy(RetryPolicy.DEFAULT.withMaxAttempts(5))));
+    JobId id = web.submit(ReportRequest.of("report"));
+    assertThat(web.get(id).maxAttempts()).isEqualTo(5);
+    assertThatThrownBy(web::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only submits");
+    assertThatThrownBy(() -> web.submit(ReportRequest.of("other")))
+        .isInstanceOf(UnknownReportTypeException.class);
+
+    ReportOrchestrator worker = started(b -> b.register("report", text("ran on the worker")));
+    assertThat(worker.awaitCompletion(id, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
+    assertThat(web.awaitCompletion(id, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
   void badInputGetsAClearErrorAndStoresNothing() {
     ReportOrchestrator orchestrator = unstarted(b -> b.register("report", text("x")));
 
@@ -655,6 +678,9 @@ public abstract class ReportOrchestratorContract {
                 ReportOrchestrator.builder()
                     .register("report", text("x"))
                     .register("report", text("y")))
+        .hasMessageContaining("'report' is already registered");
+    assertThatThrownBy(
+            () -> ReportOrchestrator.builder().register("report", text("x")).submitOnly("report"))
         .hasMessageContaining("'report' is already registered");
   }
 

@@ -79,6 +79,11 @@ public final class Engine {
   }
 
   public synchronized void start() {
+    if (settings.tasks().isEmpty()) {
+      throw new IllegalStateException(
+          "this node only submits (no ReportTask registered, only submitOnly types), so it has"
+              + " nothing to run; do not start it");
+    }
     if (!phase.compareAndSet(Phase.NEW, Phase.STARTED)) {
       throw new IllegalStateException(
           phase.get() == Phase.CLOSED
@@ -144,8 +149,8 @@ public final class Engine {
 
   private NewJob resolve(ReportRequest request, Instant now) {
     String type = request.reportType();
-    if (!settings.tasks().containsKey(type)) {
-      throw new UnknownReportTypeException(type, settings.tasks().keySet());
+    if (!settings.accepts(type)) {
+      throw new UnknownReportTypeException(type, settings.acceptedTypes());
     }
     Instant runAt = now;
     if (request.startAt() != null && request.startAt().isAfter(now)) {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobListener;
@@ -24,11 +26,13 @@ public record Settings(
     Duration defaultTimeout,
     Duration shutdownGracePeriod,
     Map<String, Registration> tasks,
+    Map<String, TaskOptions> submitOnlyTypes,
     List<JobListener> listeners,
     @Nullable ThreadFactory threadFactory) {
 
   public Settings {
     tasks = Map.copyOf(tasks);
+    submitOnlyTypes = Map.copyOf(submitOnlyTypes);
     listeners = List.copyOf(listeners);
   }
 
@@ -40,15 +44,33 @@ public record Settings(
     return leaseDuration.dividedBy(3);
   }
 
+  /** Whether this node may submit jobs of {@code reportType}: it runs them, or declared them. */
+  boolean accepts(String reportType) {
+    return tasks.containsKey(reportType) || submitOnlyTypes.containsKey(reportType);
+  }
+
+  /** Every report type this node may submit. */
+  Set<String> acceptedTypes() {
+    Set<String> types = new TreeSet<>(tasks.keySet());
+    types.addAll(submitOnlyTypes.keySet());
+    return types;
+  }
+
   RetryPolicy retryPolicyFor(String reportType) {
-    Registration registration = tasks.get(reportType);
-    RetryPolicy own = registration == null ? null : registration.options().retryPolicy();
+    RetryPolicy own = optionsFor(reportType).retryPolicy();
     return own == null ? retryPolicy : own;
   }
 
   Duration timeoutFor(String reportType) {
-    Registration registration = tasks.get(reportType);
-    Duration own = registration == null ? null : registration.options().timeout();
+    Duration own = optionsFor(reportType).timeout();
     return own == null ? defaultTimeout : own;
+  }
+
+  private TaskOptions optionsFor(String reportType) {
+    Registration registration = tasks.get(reportType);
+    if (registration != null) {
+      return registration.options();
+    }
+    return submitOnlyTypes.getOrDefault(reportType, TaskOptions.DEFAULTS);
   }
 }
