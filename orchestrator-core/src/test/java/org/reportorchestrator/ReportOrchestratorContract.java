@@ -522,6 +522,31 @@ public abstract class ReportOrchestratorContract {
   }
 
   @Test
+  void aCancelOfAJobWhoseNodeDiedIsHonouredAfterTheRescue() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    ReportOrchestrator client = unstarted(b -> b.submitOnly("report"));
+    JobId id = client.submit(ReportRequest.of("report"));
+    repository.claim(
+        new ClaimRequest("dead-node", Set.of("report"), 1, START, START.plusSeconds(30)));
+    assertThat(client.cancel(id)).isEqualTo(CancelOutcome.CANCELLATION_REQUESTED);
+
+    ReportOrchestrator survivor =
+        started(
+            b ->
+                b.register(
+                    "report",
+                    context -> {
+                      runs.incrementAndGet();
+                      return ReportResult.empty();
+                    }));
+    clock.advance(Duration.ofMinutes(5));
+
+    JobSnapshot cancelled = survivor.awaitCompletion(id, Duration.ofSeconds(60));
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
   void aThrownErrorEndsOnlyItsOwnJob() throws Exception {
     ReportOrchestrator orchestrator =
         started(

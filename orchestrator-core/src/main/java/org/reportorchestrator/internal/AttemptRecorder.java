@@ -118,29 +118,10 @@ final class AttemptRecorder {
     if (failure instanceof NonRetryableException || job.attempt() >= job.maxAttempts()) {
       return Transition.failed(lease, now, error);
     }
-    if (cancellationFlaggedInStore(job)) {
-      return Transition.cancelled(lease, now, error);
-    }
     RetryPolicy policy = settings.retryPolicyFor(job.reportType());
     Instant nextRun =
         now.plus(policy.backoffAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()));
     return Transition.retry(lease, now, nextRun, error);
-  }
-
-  /**
-   * A cancel from another node reaches this one with the next heartbeat; before a retry puts the
-   * job back in the queue, look once more so that the cancel is not lost.
-   */
-  private boolean cancellationFlaggedInStore(StoredJob job) {
-    try {
-      return settings
-          .repository()
-          .find(job.id())
-          .map(StoredJob::cancellationRequested)
-          .orElse(false);
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private CompletableFuture<Void> record(StoredJob job, Transition transition) {

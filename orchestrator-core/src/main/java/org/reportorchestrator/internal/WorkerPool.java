@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
+import org.reportorchestrator.ReportCancelledException;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ReportTimeoutException;
 import org.reportorchestrator.spi.StoredJob;
@@ -169,7 +170,11 @@ final class WorkerPool {
         // Claims name this node's types, so only a store that ignores the filter gets here.
         return execution.settle() ? recorder.released(execution) : recorded;
       }
-      Outcome outcome = invoke(execution, registration);
+      Outcome outcome =
+          job.cancellationRequested()
+              ? new Outcome(
+                  null, new ReportCancelledException("cancelled before this attempt started"))
+              : invoke(execution, registration);
       if (execution.settle()) {
         unwritten.incrementAndGet();
         recorded =

@@ -10,8 +10,9 @@ import java.util.Set;
  * runAt}, then earliest {@code createdAt}, then lowest id (ids made in one node grow with submit
  * order). Each claimed job becomes {@code RUNNING} with {@code attempt + 1}, owner {@code nodeId},
  * {@code startedAt = now}, lease until {@code leaseExpiresAt}, a fencing token above every earlier
- * one of that job, cleared progress and a cleared cancellation flag. The claimed jobs may be
- * returned in any order (a database's {@code UPDATE ... RETURNING} keeps none); callers must not
+ * one of that job and cleared progress. A cancellation flag set while an earlier attempt ran is
+ * kept, so that the claimer sees it and cancels the job instead of running it. The claimed jobs may
+ * be returned in any order (a database's {@code UPDATE ... RETURNING} keeps none); callers must not
  * rely on it.
  *
  * @param nodeId the claiming node

@@ -13,8 +13,9 @@ import org.reportorchestrator.ReportResult;
  * job is still {@code RUNNING} with fencing token {@link #lease()}'s and, when {@link
  * #leaseExpiredBefore()} is set, only if the job's lease expires before that instant (a rescue must
  * not overtake a heartbeat that renewed the lease meanwhile); otherwise it changes nothing.
- * Applying it sets the state to {@link #to()}, {@code updatedAt = at}, clears the owner, the lease
- * and the cancellation flag, and:
+ * Applying it sets the state to {@link #to()}, {@code updatedAt = at}, clears the owner and the
+ * lease, clears the cancellation flag on a move to a terminal state but keeps it on a move to
+ * {@code REQUESTED} (so that a cancel that raced with a retry is seen by the next claim), and:
  *
  * <ul>
  *   <li>{@code COMPLETED}: {@code finishedAt = at}, stores {@link #result()}, progress 100 %;

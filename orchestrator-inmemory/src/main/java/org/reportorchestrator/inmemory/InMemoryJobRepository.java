@@ -157,7 +157,6 @@ public final class InMemoryJobRepository implements JobRepository {
                   row.leaseExpiresAt = request.leaseExpiresAt();
                   row.fencingToken++;
                   row.progress = Progress.NONE;
-                  row.cancellationRequested = false;
                 });
             claimed.add(row.snapshot());
           }
@@ -192,7 +191,9 @@ public final class InMemoryJobRepository implements JobRepository {
     row.updatedAt = at;
     row.ownerNode = null;
     row.leaseExpiresAt = null;
-    row.cancellationRequested = false;
+    if (transition.to().isTerminal()) {
+      row.cancellationRequested = false;
+    }
     if (transition.error() != null) {
       row.lastError = transition.error();
     }

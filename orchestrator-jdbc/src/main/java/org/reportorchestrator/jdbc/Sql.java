@@ -18,7 +18,7 @@ final class Sql {
   private static final String CLAIM_SET =
       " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
           + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
-          + " updated_at = :now, cancel_requested = FALSE, progress_percent = 0,"
+          + " updated_at = :now, progress_percent = 0,"
           + " progress_message = NULL";
 
   final String jobs;
@@ -99,7 +99,8 @@ final class Sql {
             + jobs
             + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
             + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
-            + " owner_node = NULL, lease_expires_at = NULL, cancel_requested = FALSE,"
+            + " owner_node = NULL, lease_expires_at = NULL,"
+            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN cancel_requested ELSE FALSE END,"
             + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
             + " error_message = CASE WHEN :setError THEN :errorMessage ELSE error_message END,"
             + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"
