@@ -30,12 +30,9 @@ import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ResultTooLargeException;
 import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
-import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.Lease;
-import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
-import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
 
@@ -153,24 +150,6 @@ abstract class JdbcStoreBehaviourTest {
   }
 
   @Test
-  void idempotencyKeyNamesTheFirstJobWithinOneListAndAcrossCalls() {
-    NewJob first = job("same", 0, T0, T0);
-    NewJob repeat = job("same", 0, T0, T0);
-    NewJob free = job(null, 0, T0, T0);
-
-    List<InsertResult> results = store.insert(List.of(first, repeat, free));
-    List<InsertResult> later = store.insert(List.of(job("same", 0, T0, T0)));
-
-    assertThat(results)
-        .containsExactly(
-            new InsertResult(first.id(), true),
-            new InsertResult(first.id(), false),
-            new InsertResult(free.id(), true));
-    assertThat(later).containsExactly(new InsertResult(first.id(), false));
-    assertThat(store.query(JobQuery.all())).hasSize(2);
-  }
-
-  @Test
   void insertIsAllOrNothing() {
     NewJob job = job();
 
@@ -179,97 +158,6 @@ abstract class JdbcStoreBehaviourTest {
         .hasCauseInstanceOf(RuntimeException.class);
 
     assertThat(store.query(JobQuery.all())).isEmpty();
-  }
-
-  @Test
-  void claimTakesDueJobsByPriorityThenRunAtThenCreation() {
-    JobId low = insert(job(null, 1, T0, T0));
-    JobId highLater = insert(job(null, 5, T0.minusSeconds(10), T0.plusSeconds(1)));
-    JobId highEarlier = insert(job(null, 5, T0.minusSeconds(20), T0.plusSeconds(2)));
-    JobId highSameRunAtCreatedFirst = insert(job(null, 5, T0.minusSeconds(10), T0));
-    insert(job(null, 9, T0.plusSeconds(1), T0)); // not due yet
-
-    List<StoredJob> claimed = claim("node-a", 10, T0);
-
-    assertThat(claimed)
-        .extracting(StoredJob::id)
-        .containsExactly(highEarlier, highSameRunAtCreatedFirst, highLater, low);
-    StoredJob first = claimed.get(0);
-    assertThat(first.state()).isEqualTo(JobState.RUNNING);
-    assertThat(first.attempt()).isEqualTo(1);
-    assertThat(first.ownerNode()).isEqualTo("node-a");
-    assertThat(first.startedAt()).isEqualTo(T0);
-    assertThat(first.updatedAt()).isEqualTo(T0);
-    assertThat(first.leaseExpiresAt()).isEqualTo(T0.plus(LEASE));
-    assertThat(first.fencingToken()).isPositive();
-    assertThat(stored(first.id())).isEqualTo(first);
-    assertThat(claim("node-b", 10, T0)).isEmpty();
-  }
-
-  @Test
-  void claimRespectsTheLimit() {
-    for (int i = 0; i < 5; i++) {
-      insert(job());
-    }
-
-    assertThat(claim("node-a", 2, T0)).hasSize(2);
-    assertThat(claim("node-a", 10, T0)).hasSize(3);
-  }
-
-  @Test
-  void aStaleFencingTokenChangesNothing() {
-    JobId id = insert(job());
-    StoredJob firstClaim = claimOne(id);
-    assertThat(store.apply(List.of(Transition.released(firstClaim.lease(), T0)))).containsOnly(id);
-    StoredJob secondClaim = claimOne(id);
-    assertThat(secondClaim.fencingToken()).isGreaterThan(firstClaim.fencingToken());
-    Instant later = T0.plusSeconds(5);
-    ReportResult result = ReportResult.ofText("a,b\n1,2\n", "text/csv").withFileName("x.csv");
-
-    Set<JobId> stale =
-        store.apply(List.of(Transition.completed(firstClaim.lease(), later, result)));
-    boolean staleProgress =
-        store.updateProgress(new ProgressUpdate(firstClaim.lease(), new Progress(50, "x"), later));
-    HeartbeatResult staleBeat =
-        store.extendLeases(
-            new LeaseExtension("node-a", List.of(firstClaim.lease()), later, later.plus(LEASE)));
-
-    assertThat(stale).isEmpty();
-    assertThat(staleProgress).isFalse();
-    assertThat(staleBeat.lost()).containsExactly(id);
-    assertThat(stored(id)).isEqualTo(secondClaim);
-    assertThat(store.openResult(id)).isEmpty();
-  }
-
-  @Test
-  void completionStoresTheResultAndClearsTheLease() throws Exception {
-    JobId id = insert(job());
-    StoredJob running = claimOne(id);
-    store.updateProgress(new ProgressUpdate(running.lease(), new Progress(40, "halfway"), T0));
-    byte[] content = new byte[300_000];
-    for (int i = 0; i < content.length; i++) {
-      content[i] = (byte) i;
-    }
-    ReportResult result =
-        ReportResult.ofBytes(content, "application/pdf")
-            .withFileName("r.pdf")
-            .withMetadata("rows", "42");
-    Instant done = T0.plusSeconds(3);
-
-    assertThat(store.apply(List.of(Transition.completed(running.lease(), done, result))))
-        .containsExactly(id);
-
-    StoredJob completed = stored(id);
-    assertThat(completed.state()).isEqualTo(JobState.COMPLETED);
-    assertThat(completed.finishedAt()).isEqualTo(done);
-    assertThat(completed.updatedAt()).isEqualTo(done);
-    assertThat(completed.progress().percent()).isEqualTo(100);
-    assertThat(completed.result()).isEqualTo(result.info());
-    assertThat(completed.ownerNode()).isNull();
-    assertThat(completed.leaseExpiresAt()).isNull();
-    try (InputStream in = store.openResult(id).orElseThrow()) {
-      assertThat(in.readAllBytes()).isEqualTo(content);
-    }
   }
 
   @Test
@@ -336,144 +224,6 @@ abstract class JdbcStoreBehaviourTest {
 
     assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(store.query(JobQuery.all().inStates(JobState.COMPLETED))).hasSize(20);
-  }
-
-  @Test
-  void retryStoresTheErrorAndReleaseRefundsTheAttempt() {
-    JobId id = insert(job());
-    StoredJob first = claimOne(id);
-    JobError error = JobError.of(new IllegalStateException("boom"));
-    Instant retryAt = T0.plusSeconds(60);
-
-    store.apply(List.of(Transition.retry(first.lease(), T0, retryAt, error)));
-
-    StoredJob retried = stored(id);
-    assertThat(retried.state()).isEqualTo(JobState.REQUESTED);
-    assertThat(retried.runAt()).isEqualTo(retryAt);
-    assertThat(retried.attempt()).isEqualTo(1);
-    assertThat(retried.lastError()).isEqualTo(error);
-    assertThat(retried.finishedAt()).isNull();
-    assertThat(claim("node-a", 1, T0)).isEmpty();
-
-    StoredJob second = claim("node-a", 1, retryAt).get(0);
-    assertThat(second.attempt()).isEqualTo(2);
-    store.apply(List.of(Transition.released(second.lease(), retryAt)));
-    assertThat(stored(id).attempt()).isEqualTo(1);
-    assertThat(stored(id).state()).isEqualTo(JobState.REQUESTED);
-  }
-
-  @Test
-  void heartbeatExtendsLiveLeasesAndReportsLostOnesAndCancellations() {
-    JobId a = insert(job());
-    JobId b = insert(job());
-    JobId c = insert(job());
-    List<StoredJob> running = claim("node-a", 3, T0);
-    Lease leaseA = running.stream().filter(j -> j.id().equals(a)).findFirst().orElseThrow().lease();
-    Lease leaseB = running.stream().filter(j -> j.id().equals(b)).findFirst().orElseThrow().lease();
-    Lease leaseC = running.stream().filter(j -> j.id().equals(c)).findFirst().orElseThrow().lease();
-    store.apply(List.of(Transition.failed(leaseC, T0, JobError.of(new Exception()))));
-    assertThat(store.requestCancellation(b, T0)).isTrue();
-    Instant later = T0.plusSeconds(10);
-
-    HeartbeatResult beat =
-        store.extendLeases(
-            new LeaseExtension(
-                "node-a", List.of(leaseA, leaseB, leaseC), later, later.plus(LEASE)));
-
-    assertThat(beat.lost()).containsExactly(c);
-    assertThat(beat.cancellationRequested()).containsExactly(b);
-    assertThat(stored(a).leaseExpiresAt()).isEqualTo(later.plus(LEASE));
-    assertThat(stored(b).cancellationRequested()).isTrue();
-    assertThat(store.extendLeases(new LeaseExtension("node-a", List.of(), later, later)).lost())
-        .isEmpty();
-  }
-
-  @Test
-  void cancellationOfQueuedAndRunningJobs() {
-    JobId queued = insert(job());
-    JobId running = insert(job(null, 9, T0, T0));
-    claim("node-a", 1, T0);
-
-    assertThat(store.cancelQueued(queued, T0.plusSeconds(1))).isTrue();
-    assertThat(store.cancelQueued(queued, T0.plusSeconds(2))).isFalse();
-    assertThat(store.cancelQueued(running, T0)).isFalse();
-    assertThat(store.requestCancellation(queued, T0)).isFalse();
-    assertThat(store.requestCancellation(running, T0)).isTrue();
-    assertThat(store.cancelQueued(new JobId(UUID.randomUUID()), T0)).isFalse();
-
-    StoredJob cancelled = stored(queued);
-    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
-    assertThat(cancelled.finishedAt()).isEqualTo(T0.plusSeconds(1));
-    assertThat(stored(running).cancellationRequested()).isTrue();
-  }
-
-  @Test
-  void expiredLeasesAreFoundOldestFirst() {
-    JobId early = insert(job(null, 9, T0, T0));
-    JobId late = insert(job(null, 1, T0, T0));
-    store.claim(new ClaimRequest("node-a", TYPES, 1, T0, T0.plusSeconds(10)));
-    store.claim(new ClaimRequest("node-a", TYPES, 1, T0, T0.plusSeconds(20)));
-
-    assertThat(store.findExpiredLeases(T0.plusSeconds(10), 10)).isEmpty();
-    assertThat(store.findExpiredLeases(T0.plusSeconds(21), 10))
-        .extracting(StoredJob::id)
-        .containsExactly(early, late);
-    assertThat(store.findExpiredLeases(T0.plusSeconds(21), 1)).hasSize(1);
-  }
-
-  @Test
-  void queryFiltersByStateAndTypeAndPagesOldestFirst() {
-    List<JobId> ids = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      ids.add(insert(job(null, 0, T0, T0.plusSeconds(i))));
-    }
-    NewJob other =
-        new NewJob(new JobId(UUID.randomUUID()), "invoices", Map.of(), null, 0, T0, 1, LEASE, T0);
-    store.insert(List.of(other));
-    store.cancelQueued(ids.get(4), T0);
-
-    assertThat(store.query(JobQuery.all().ofType("sales").inStates(JobState.REQUESTED).page(1, 2)))
-        .extracting(StoredJob::id)
-        .containsExactly(ids.get(1), ids.get(2));
-    assertThat(store.query(JobQuery.all().inStates(JobState.CANCELLED, JobState.COMPLETED)))
-        .extracting(StoredJob::id)
-        .containsExactly(ids.get(4));
-    assertThat(store.query(JobQuery.all().ofType("invoices")))
-        .extracting(StoredJob::id)
-        .containsExactly(other.id());
-  }
-
-  @Test
-  void purgeDeletesOldTerminalJobsAndTheirResultsInBatches() {
-    List<JobId> done = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      done.add(insert(job()));
-    }
-    JobId recent = insert(job(null, -1, T0, T0));
-    JobId queued = insert(job(null, -2, T0, T0));
-    for (StoredJob running : claim("node-a", 5, T0)) {
-      store.apply(
-          List.of(
-              Transition.completed(running.lease(), T0, ReportResult.ofText("r", "text/plain"))));
-    }
-    store.cancelQueued(recent, T0.plusSeconds(100));
-    Instant cutoff = T0.plusSeconds(50);
-
-    assertThat(store.purgeFinished(cutoff, 3)).isEqualTo(3);
-    assertThat(store.purgeFinished(cutoff, 3)).isEqualTo(2);
-    assertThat(store.purgeFinished(cutoff, 3)).isZero();
-
-    assertThat(store.query(JobQuery.all()))
-        .extracting(StoredJob::id)
-        .containsExactlyInAnyOrder(recent, queued);
-    for (JobId id : done) {
-      assertThat(store.openResult(id)).isEmpty();
-    }
-  }
-
-  @Test
-  void eightThreadsNeverClaimTheSameJob() throws Exception {
-    assertClaimedExactlyOnce(store, store, 400, 5);
   }
 
   @Test
