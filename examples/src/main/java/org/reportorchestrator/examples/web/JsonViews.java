@@ -1,0 +1,150 @@
+package org.reportorchestrator.examples.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobSnapshot;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.ResultInfo;
+
+/**
+ * Turns request bodies into parameters and jobs into JSON. Stateless; thread-safe as its {@link
+ * ObjectMapper} is.
+ */
+final class JsonViews {
+
+  private final ObjectMapper mapper;
+
+  JsonViews(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /**
+   * Reads a body that must be a JSON object whose values are all strings; an empty body means no
+   * parameters.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the body
+   */
+  Map<String, String> parameters(String body) {
+    if (body.isBlank()) {
+      return Map.of();
+    }
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (!tree.isObject()) {
+      throw new IllegalArgumentException(
+          "the body must be a JSON object of string parameters, not " + describe(tree));
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : tree.properties()) {
+      JsonNode value = field.getValue();
+      if (value.isNull()) {
+        throw new IllegalArgumentException("parameter '" + field.getKey() + "' has a null value");
+      }
+      if (!value.isTextual()) {
+        throw new IllegalArgumentException(
+            "parameter '"
+                + field.getKey()
+                + "' must be a JSON string, not "
+                + describe(value)
+                + " (write \"12\", not 12)");
+      }
+      parameters.put(field.getKey(), value.textValue());
+    }
+    return parameters;
+  }
+
+  /** The answer to a submit. */
+  ObjectNode submitted(JobId id, JobState state) {
+    return mapper.createObjectNode().put("id", id.toString()).put("state", state.name());
+  }
+
+  /** What a client polls: state, attempts, progress, times, error and result, no stack trace. */
+  ObjectNode snapshot(JobSnapshot job) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("id", job.id().toString());
+    node.put("type", job.reportType());
+    node.put("state", job.state().name());
+    node.put("attempt", job.attempt());
+    node.put("maxAttempts", job.maxAttempts());
+    node.put("priority", job.priority());
+    node.put("idempotencyKey", job.idempotencyKey());
+    node.set("parameters", strings(job.parameters()));
+    node.putObject("progress")
+        .put("percent", job.progress().percent())
+        .put("message", job.progress().message());
+    node.put("cancellationRequested", job.cancellationRequested());
+    node.put("createdAt", iso(job.createdAt()));
+    node.put("updatedAt", iso(job.updatedAt()));
+    node.put("nextRunAt", iso(job.nextRunAt()));
+    node.put("startedAt", iso(job.startedAt()));
+    node.put("finishedAt", iso(job.finishedAt()));
+    JobError error = job.lastError();
+    if (error == null) {
+      node.putNull("error");
+    } else {
+      node.putObject("error").put("type", error.type()).put("message", error.message());
+    }
+    ResultInfo result = job.result();
+    if (result == null) {
+      node.putNull("result");
+    } else {
+      ObjectNode info = node.putObject("result");
+      info.put("contentType", result.contentType());
+      info.put("fileName", result.fileName());
+      info.put("sizeBytes", result.sizeBytes());
+      info.set("metadata", strings(result.metadata()));
+      info.put("href", "/reports/" + job.id() + "/result");
+    }
+    return node;
+  }
+
+  /** A page of jobs with the paging that produced it. */
+  ObjectNode page(JobQuery query, List<JobSnapshot> jobs) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("offset", query.offset());
+    node.put("limit", query.limit());
+    ArrayNode items = node.putArray("jobs");
+    jobs.forEach(job -> items.add(snapshot(job)));
+    return node;
+  }
+
+  ObjectNode error(int status, String message) {
+    return mapper.createObjectNode().put("status", status).put("error", message);
+  }
+
+  private ObjectNode strings(Map<String, String> values) {
+    ObjectNode node = mapper.createObjectNode();
+    values.forEach(node::put);
+    return node;
+  }
+
+  private static @Nullable String iso(@Nullable Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  private static String describe(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,234 @@
+package org.reportorchestrator.examples.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Drives the web example over real HTTP on the loopback interface, one fresh server per test. */
+class ReportServerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ReportServer.Running server;
+  private String base;
+
+  @BeforeEach
+  void startServer() {
+    ReportServer command = new ReportServer();
+    String url = "jdbc:h2:mem:web-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    new CommandLine(command).parseArgs("--port", "0", "--host", "127.0.0.1", "--jdbc-url", url);
+    server = command.start();
+    base = "http://127.0.0.1:" + server.port();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void submitAnswersAcceptedAtOnceAndTheResultIsServedOnceCompleted() throws Exception {
+    HttpResponse<String> submitted =
+        post("/reports/sales-summary", "{\"from\":\"2026-01\",\"months\":\"3\"}", null);
+
+    assertThat(submitted.statusCode()).isEqualTo(202);
+    JsonNode body = JSON.readTree(submitted.body());
+    String id = body.get("id").asText();
+    assertThat(body.get("state").asText()).isEqualTo("REQUESTED");
+    assertThat(submitted.headers().firstValue("Location")).hasValue("/reports/" + id);
+
+    JsonNode done = awaitState(id, "COMPLETED");
+    assertThat(done.get("type").asText()).isEqualTo("sales-summary");
+    assertThat(done.get("attempt").asInt()).isEqualTo(1);
+    assertThat(done.get("maxAttempts").asInt()).isEqualTo(3);
+    assertThat(done.at("/progress/percent").asInt()).isEqualTo(100);
+    assertThat(done.at("/progress/message").asText()).isEqualTo("aggregated 2026-03");
+    assertThat(Instant.parse(done.get("finishedAt").asText()))
+        .isAfterOrEqualTo(Instant.parse(done.get("createdAt").asText()));
+    assertThat(done.get("error").isNull()).isTrue();
+    assertThat(done.at("/result/fileName").asText()).isEqualTo("sales-2026-01.csv");
+    assertThat(done.at("/result/metadata/rows").asText()).isEqualTo("3");
+
+    HttpResponse<String> result = get("/reports/" + id + "/result");
+    assertThat(result.statusCode()).isEqualTo(200);
+    assertThat(result.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+    assertThat(result.headers().firstValue("Content-Disposition"))
+        .hasValue("attachment; filename=\"sales-2026-01.csv\"");
+    assertThat(result.body())
+        .startsWith("month,revenue\n2026-01,")
+        .contains("\n2026-03,")
+        .hasLineCount(4);
+    assertThat(done.at("/result/sizeBytes").asLong())
+        .isEqualTo(result.body().getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  @Test
+  void unknownReportTypeIsNotFoundNamingTheRegisteredTypesAndStoresNothing() throws Exception {
+    HttpResponse<String> response = post("/reports/profit-forecast", "{}", null);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(response.body()).get("error").asText())
+        .contains("profit-forecast", "inventory-export", "sales-summary");
+    assertThat(storedJobs()).isZero();
+  }
+
+  @Test
+  void invalidParametersAreBadRequestNamingWhatIsWrongAndStoreNothing() throws Exception {
+    assertThat(error(post("/reports/sales-summary", "{\"from\":null}", null), 400))
+        .contains("'from'", "null");
+    assertThat(error(post("/reports/sales-summary", "{\"months\":12}", null), 400))
+        .contains("'months'", "JSON string");
+    assertThat(error(post("/reports/sales-summary", "[\"2026-01\"]", null), 400))
+        .contains("JSON object", "array");
+    assertThat(error(post("/reports/sales-summary", "{\"from\":", null), 400))
+        .contains("not valid JSON");
+    String oversized = "{\"from\":\"" + "x".repeat(70_000) + "\"}";
+    assertThat(error(post("/reports/sales-summary", oversized, null), 400)).contains("65536 bytes");
+    assertThat(error(post("/reports/sales-summary?priority=high", "{}", null), 400))
+        .contains("priority");
+    assertThat(storedJobs()).isZero();
+  }
+
+  @Test
+  void runningReportIsCancelledAndHasNoResult() throws Exception {
+    String id =
+        submittedId(
+            post("/reports/sales-summary", "{\"from\":\"2020-01\",\"months\":\"200\"}", null));
+    awaitState(id, "RUNNING");
+
+    HttpResponse<String> notYet = get("/reports/" + id + "/result");
+    assertThat(notYet.statusCode()).isEqualTo(409);
+    assertThat(JSON.readTree(notYet.body()).get("error").asText()).contains("RUNNING");
+
+    HttpResponse<String> cancelled = send(request("/reports/" + id).DELETE().build());
+    assertThat(cancelled.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(cancelled.body()).get("outcome").asText())
+        .isIn("CANCELLATION_REQUESTED", "CANCELLED");
+
+    awaitState(id, "CANCELLED");
+    assertThat(get("/reports/" + id + "/result").statusCode()).isEqualTo(409);
+    JsonNode page = JSON.readTree(get("/reports?state=cancelled").body());
+    assertThat(page.get("jobs")).hasSize(1);
+    assertThat(page.at("/jobs/0/id").asText()).isEqualTo(id);
+  }
+
+  @Test
+  void theSameIdempotencyKeyGivesTheSameJob() throws Exception {
+    String body = "{\"warehouse\":\"oslo\"}";
+    String first = submittedId(post("/reports/inventory-export", body, "order-42"));
+    String second = submittedId(post("/reports/inventory-export", body, "order-42"));
+    String third =
+        submittedId(post("/reports/inventory-export?idempotencyKey=order-42", body, null));
+
+    assertThat(second).isEqualTo(first);
+    assertThat(third).isEqualTo(first);
+    assertThat(storedJobs()).isEqualTo(1);
+  }
+
+  @Test
+  void failedJobsAreListedByStateAndTypeWithTheirErrorButNoStackTrace() throws Exception {
+    String failing =
+        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"atlantis\"}", null));
+    String passing =
+        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"oslo\"}", null));
+    awaitState(failing, "FAILED");
+    awaitState(passing, "COMPLETED");
+
+    JsonNode page =
+        JSON.readTree(get("/reports?state=failed&type=inventory-export&limit=10").body());
+
+    assertThat(page.get("limit").asInt()).isEqualTo(10);
+    assertThat(page.get("jobs")).hasSize(1);
+    JsonNode job = page.at("/jobs/0");
+    assertThat(job.get("id").asText()).isEqualTo(failing);
+    assertThat(job.at("/error/type").asText())
+        .isEqualTo("org.reportorchestrator.NonRetryableException");
+    assertThat(job.at("/error/message").asText()).contains("unknown warehouse 'atlantis'");
+    assertThat(job.toString()).doesNotContain("stackTrace", "\tat ");
+    assertThat(error(get("/reports?state=lost"), 400)).contains("lost", "FAILED");
+  }
+
+  @Test
+  void unknownAndMalformedIdsAreNotFound() throws Exception {
+    String unknown = "/reports/" + UUID.randomUUID();
+    assertThat(error(get(unknown), 404)).contains("no job with id");
+    assertThat(error(get(unknown + "/result"), 404)).contains("no job with id");
+    assertThat(error(send(request(unknown).DELETE().build()), 404)).contains("no job with id");
+    assertThat(error(get("/reports/not-a-uuid"), 404)).contains("not-a-uuid");
+  }
+
+  private JsonNode awaitState(String id, String state) {
+    return waiting()
+        .until(
+            () -> JSON.readTree(get("/reports/" + id).body()),
+            job -> {
+              assertThat(job.get("state").asText())
+                  .as("job %s", id)
+                  .isIn(state, "REQUESTED", "RUNNING");
+              return job.get("state").asText().equals(state);
+            });
+  }
+
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50));
+  }
+
+  private int storedJobs() throws Exception {
+    return JSON.readTree(get("/reports?limit=1000").body()).get("jobs").size();
+  }
+
+  private static String submittedId(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    return JSON.readTree(response.body()).get("id").asText();
+  }
+
+  private static String error(HttpResponse<String> response, int status) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    return body.get("error").asText();
+  }
+
+  private HttpResponse<String> post(String path, String json, String idempotencyKey)
+      throws Exception {
+    HttpRequest.Builder request =
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(request.build());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return send(request(path).GET().build());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+}
