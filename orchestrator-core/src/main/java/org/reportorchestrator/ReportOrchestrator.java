@@ -214,6 +214,7 @@ public final class ReportOrchestrator implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private Duration defaultTimeout = Duration.ofMinutes(30);
     private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+    private @Nullable Duration retention;
     private final Map<String, Settings.Registration> tasks = new LinkedHashMap<>();
     private final Map<String, TaskOptions> submitOnlyTypes = new LinkedHashMap<>();
     private final List<JobListener> listeners = new ArrayList<>();
@@ -299,6 +300,18 @@ public final class ReportOrchestrator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Deletes finished jobs (and their results) once they have been finished this long, 1 hour to
+     * 10 years; checked hourly by every started node. By default finished jobs are kept until
+     * {@link ReportOrchestrator#purgeFinishedOlderThan(Duration)} deletes them.
+     */
+    public Builder retainFinishedJobsFor(Duration period) {
+      this.retention =
+          requireBetween(
+              "retainFinishedJobsFor", period, Duration.ofHours(1), Duration.ofDays(3653));
+      return this;
+    }
+
     /** Registers the task that runs jobs of {@code reportType}, with the default options. */
     public Builder register(String reportType, ReportTask task) {
       return register(reportType, task, TaskOptions.DEFAULTS);
@@ -379,6 +392,7 @@ public final class ReportOrchestrator implements AutoCloseable {
               retryPolicy,
               defaultTimeout,
               shutdownGracePeriod,
+              retention,
               tasks,
               submitOnlyTypes,
               listeners,

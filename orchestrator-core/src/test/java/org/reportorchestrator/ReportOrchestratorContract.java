@@ -753,6 +753,25 @@ public abstract class ReportOrchestratorContract {
   }
 
   @Test
+  void aRetentionPeriodPurgesFinishedJobsOnItsOwn() throws Exception {
+    ReportOrchestrator orchestrator =
+        started(b -> b.retainFinishedJobsFor(Duration.ofDays(7)).register("report", text("x")));
+    JobId finished = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(finished, Duration.ofSeconds(60));
+    JobId waiting =
+        orchestrator.submit(
+            ReportRequest.builder("report").startAt(START.plus(Duration.ofDays(30))).build());
+
+    clock.advance(Duration.ofDays(8));
+
+    eventually().until(() -> orchestrator.find(finished).isEmpty());
+    assertThat(orchestrator.find(waiting)).isPresent();
+    assertThatThrownBy(
+            () -> ReportOrchestrator.builder().retainFinishedJobsFor(Duration.ofMinutes(5)))
+        .hasMessageContaining("retainFinishedJobsFor must be between");
+  }
+
+  @Test
   void manyJobsOnEightWorkersEachCompleteExactlyOnce() throws Exception {
     int count = manyJobsCount();
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();

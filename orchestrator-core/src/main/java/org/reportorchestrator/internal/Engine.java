@@ -74,6 +74,7 @@ public final class Engine {
             pool,
             recorder,
             listeners,
+            this::purgeFinishedBefore,
             NamedThreads.single("orchestrator-scheduler", settings.threadFactory()));
     this.leaseKeeper = new LeaseKeeper(settings, pool);
   }

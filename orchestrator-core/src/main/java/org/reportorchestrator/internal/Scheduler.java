@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
@@ -24,6 +25,7 @@ final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private static final int RESCUE_BATCH = 100;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
   private final Settings settings;
   private final WorkerPool pool;
@@ -34,14 +36,18 @@ final class Scheduler {
   private final Thread thread;
   private volatile boolean running = true;
   private @Nullable Instant nextRescue;
+  private @Nullable Instant nextPurge;
+  private final ToIntFunction<Instant> purger;
 
   Scheduler(
       Settings settings,
       WorkerPool pool,
       AttemptRecorder recorder,
       TransitionListeners listeners,
+      ToIntFunction<Instant> purger,
       ThreadFactory threads) {
     this.settings = settings;
+    this.purger = purger;
     this.pool = pool;
     this.recorder = recorder;
     this.listeners = listeners;
@@ -94,6 +100,7 @@ final class Scheduler {
   boolean pollOnce() {
     Instant now = settings.clock().instant();
     rescueExpiredLeases(now);
+    purgeIfDue(now);
     int free = pool.freeSlots();
     if (free <= 0 || !running) {
       return false;
@@ -150,6 +157,19 @@ final class Scheduler {
           job.ownerNode(),
           job.leaseExpiresAt());
       recorder.rescued(job);
+    }
+  }
+
+  /** With a retention period set, deletes what finished before it, once an hour. */
+  private void purgeIfDue(Instant now) {
+    Duration retention = settings.retention();
+    if (retention == null || (nextPurge != null && now.isBefore(nextPurge))) {
+      return;
+    }
+    nextPurge = now.plus(PURGE_INTERVAL);
+    int purged = purger.applyAsInt(now.minus(retention));
+    if (purged > 0) {
+      LOG.info("purged {} jobs finished more than {} ago", purged, retention);
     }
   }
 

@@ -25,6 +25,7 @@ public record Settings(
     RetryPolicy retryPolicy,
     Duration defaultTimeout,
     Duration shutdownGracePeriod,
+    @Nullable Duration retention,
     Map<String, Registration> tasks,
     Map<String, TaskOptions> submitOnlyTypes,
     List<JobListener> listeners,
