@@ -34,26 +34,19 @@ class PostgresChaosTest {
 
   private static final int JOBS = 2_000;
 
-  private final String prefix = TablePrefixes.unique();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final PostgresNodes nodes = new PostgresNodes();
   private final Map<JobId, List<JobState>> terminalTransitions = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> successfulRuns = new ConcurrentHashMap<>();
 
   @AfterEach
   void close() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    TestPostgres.dropTables(prefix);
+    nodes.close();
   }
 
   private ReportOrchestrator node(String name) {
-    JdbcJobRepository store =
-        JdbcJobRepository.builder().jdbcUrl(TestPostgres.jdbcUrl()).tablePrefix(prefix).build();
-    toClose.add(store);
-    ReportOrchestrator orchestrator =
+    return nodes.closeLater(
         ReportOrchestrator.builder()
-            .repository(store)
+            .repository(nodes.openStore())
             .nodeId(name)
             .workerCount(6)
             .pollInterval(Duration.ofMillis(20))
@@ -75,9 +68,7 @@ class PostgresChaosTest {
                   return ReportResult.ofText(kind, "text/plain");
                 })
             .listener(this::record)
-            .build();
-    toClose.add(orchestrator);
-    return orchestrator;
+            .build());
   }
 
   private void record(JobTransition transition) {

@@ -25,27 +25,20 @@ class PostgresTwoNodesTest {
 
   private static final int JOBS = 20_000;
 
-  private final String prefix = TablePrefixes.unique();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final PostgresNodes nodes = new PostgresNodes();
   private final Map<String, AtomicInteger> runsPerJob = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> runsPerNode = new ConcurrentHashMap<>();
   private final CountDownLatch completed = new CountDownLatch(JOBS);
 
   @AfterEach
   void close() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    TestPostgres.dropTables(prefix);
+    nodes.close();
   }
 
   private ReportOrchestrator node(String name) {
-    JdbcJobRepository store =
-        JdbcJobRepository.builder().jdbcUrl(TestPostgres.jdbcUrl()).tablePrefix(prefix).build();
-    toClose.add(store);
-    ReportOrchestrator orchestrator =
+    return nodes.closeLater(
         ReportOrchestrator.builder()
-            .repository(store)
+            .repository(nodes.openStore())
             .nodeId(name)
             .workerCount(8)
             .pollInterval(Duration.ofMillis(50))
@@ -64,9 +57,7 @@ class PostgresTwoNodesTest {
                     completed.countDown();
                   }
                 })
-            .build();
-    toClose.add(orchestrator);
-    return orchestrator;
+            .build());
   }
 
   @Test
