@@ -183,7 +183,7 @@ public final class Benchmark implements Callable<Integer> {
         .build();
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(Double::compare);
     int middle = sorted.size() / 2;
@@ -192,7 +192,7 @@ public final class Benchmark implements Callable<Integer> {
         : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
-  private static long percentile(long[] sorted, double quantile) {
+  static long percentile(long[] sorted, double quantile) {
     int index = (int) Math.min(sorted.length - 1, Math.round(quantile * (sorted.length - 1)));
     return sorted[index];
   }
