@@ -369,7 +369,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       Transition transition = transitions.get(i);
       if (counts[i] > 0) {
         applied.add(transition.jobId());
-        if (transition.result() != null) {
+        ReportResult result = transition.result();
+        // An empty result needs no row: openResult reads a completed job without one as empty.
+        if (result != null && result.sizeBytes() > 0) {
           completions.add(transition);
         }
       }
@@ -385,6 +387,10 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       results.execute();
     }
     return Set.copyOf(applied);
+  }
+
+  private static byte[] contentOrEmpty(byte @Nullable [] content) {
+    return content == null ? new byte[0] : content;
   }
 
   @Override
@@ -557,7 +563,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                 handle
                     .createQuery(sql.openResult)
                     .bind("id", id.value())
-                    .map((rs, ctx) -> rs.getBytes(1))
+                    .map((rs, ctx) -> contentOrEmpty(rs.getBytes(1)))
                     .findOne());
     return content.map(ByteArrayInputStream::new);
   }

@@ -151,11 +151,11 @@ final class Sql {
     findById = "SELECT " + COLUMNS + " FROM " + jobs + " WHERE id = :id";
     openResult =
         "SELECT r.content FROM "
-            + results
-            + " r JOIN "
             + jobs
-            + " j ON j.id = r.job_id"
-            + " WHERE r.job_id = :id AND j.state = 'COMPLETED'";
+            + " j LEFT JOIN "
+            + results
+            + " r ON r.job_id = j.id"
+            + " WHERE j.id = :id AND j.state = 'COMPLETED'";
     purgeFinished =
         "DELETE FROM "
             + jobs
