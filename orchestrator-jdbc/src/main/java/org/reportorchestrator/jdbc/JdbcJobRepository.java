@@ -190,7 +190,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return inTransaction("insert jobs", handle -> insertAll(handle, jobs));
+        // One job is one statement (plus a read of the key's holder): autocommit spares the
+        // round trip of a COMMIT. Several jobs are stored all or none, in one transaction.
+        return jobs.size() == 1
+            ? withHandle("insert a job", handle -> insertAll(handle, jobs))
+            : inTransaction("insert jobs", handle -> insertAll(handle, jobs));
       } catch (StorageException e) {
         // H2 has no ON CONFLICT: a job with the same key committed between our look-up and our
         // insert fails the batch, and the whole unit is retried against the now visible key.
@@ -318,10 +322,15 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         accepted.add(transition);
       }
     }
-    Set<JobId> applied =
-        accepted.isEmpty()
-            ? Set.of()
-            : inTransaction("apply transitions", h -> applyAll(h, accepted));
+    Set<JobId> applied;
+    if (accepted.isEmpty()) {
+      applied = Set.of();
+    } else if (accepted.size() == 1 && !storesContent(accepted.get(0))) {
+      // A lone transition without content is one statement: autocommit spares a COMMIT.
+      applied = withHandle("apply a transition", h -> applyAll(h, accepted));
+    } else {
+      applied = inTransaction("apply transitions", h -> applyAll(h, accepted));
+    }
     if (tooLarge != null) {
       throw tooLarge;
     }
@@ -369,9 +378,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       Transition transition = transitions.get(i);
       if (counts[i] > 0) {
         applied.add(transition.jobId());
-        ReportResult result = transition.result();
         // An empty result needs no row: openResult reads a completed job without one as empty.
-        if (result != null && result.sizeBytes() > 0) {
+        if (storesContent(transition)) {
           completions.add(transition);
         }
       }
@@ -387,6 +395,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       results.execute();
     }
     return Set.copyOf(applied);
+  }
+
+  private static boolean storesContent(Transition transition) {
+    ReportResult result = transition.result();
+    return result != null && result.sizeBytes() > 0;
   }
 
   private static byte[] contentOrEmpty(byte @Nullable [] content) {
