@@ -1,0 +1,201 @@
+package org.reportorchestrator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.ResultTooLargeException;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.HeartbeatResult;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.Lease;
+import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
+
+/**
+ * Group commit in the writer, against a store that records its {@code apply} calls: what is under
+ * test is how transitions are grouped, not how a database applies them.
+ */
+class TransitionWriterTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-02T09:00:00Z");
+
+  private final RecordingStore store = new RecordingStore();
+  private final TransitionWriter writer =
+      new TransitionWriter(store, NamedThreads.single("test-writer", null));
+
+  @AfterEach
+  void close() throws InterruptedException {
+    store.release.countDown();
+    writer.close(Duration.ofSeconds(10));
+  }
+
+  private static Transition completion() {
+    return Transition.completed(
+        new Lease(new JobId(UUID.randomUUID()), 1), NOW, ReportResult.ofText("x", "text/plain"));
+  }
+
+  @Test
+  void transitionsThatArriveDuringAWriteShareTheNextOne() throws Exception {
+    writer.start();
+    CompletableFuture<Boolean> first = writer.write(completion());
+    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<Boolean>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(writer.write(completion()));
+    }
+
+    store.release.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+    for (CompletableFuture<Boolean> later : queued) {
+      assertThat(later.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.calls).extracting(List::size).containsExactly(1, 5);
+  }
+
+  @Test
+  void aTransitionTheStoreRefusesFailsAloneAndItsNeighboursApply() throws Exception {
+    Transition tooLarge = completion();
+    store.refuse.add(tooLarge.jobId());
+    writer.start();
+    CompletableFuture<Boolean> blocker = writer.write(completion());
+    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Boolean> before = writer.write(completion());
+    CompletableFuture<Boolean> refused = writer.write(tooLarge);
+    CompletableFuture<Boolean> after = writer.write(completion());
+
+    store.release.countDown();
+
+    assertThat(blocker.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(before.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(after.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ResultTooLargeException.class);
+  }
+
+  @Test
+  void aTransitionWhoseFenceFailsIsReportedAsNotApplied() throws Exception {
+    Transition stale =
+        Transition.failed(
+            new Lease(new JobId(UUID.randomUUID()), 7), NOW, new JobError("x", "y", "z"));
+    store.stale.add(stale.jobId());
+    store.release.countDown();
+    writer.start();
+
+    assertThat(writer.write(stale).get(10, TimeUnit.SECONDS)).isFalse();
+  }
+
+  /** Records each apply call; blocks the first until released; refuses or fences chosen jobs. */
+  private static final class RecordingStore implements JobRepository {
+    final List<List<Transition>> calls = new CopyOnWriteArrayList<>();
+    final CountDownLatch firstCallStarted = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final Set<JobId> refuse = new HashSet<>();
+    final Set<JobId> stale = new HashSet<>();
+
+    @Override
+    public Set<JobId> apply(List<Transition> transitions) {
+      firstCallStarted.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      for (Transition transition : transitions) {
+        if (refuse.contains(transition.jobId())) {
+          throw new ResultTooLargeException(2, 1);
+        }
+      }
+      calls.add(List.copyOf(transitions));
+      Set<JobId> applied = new HashSet<>();
+      transitions.forEach(t -> applied.add(t.jobId()));
+      applied.removeAll(stale);
+      return applied;
+    }
+
+    private static AssertionError unused() {
+      return new AssertionError("not used by the writer");
+    }
+
+    @Override
+    public List<InsertResult> insert(List<NewJob> jobs) {
+      throw unused();
+    }
+
+    @Override
+    public List<StoredJob> claim(ClaimRequest request) {
+      throw unused();
+    }
+
+    @Override
+    public HeartbeatResult extendLeases(LeaseExtension extension) {
+      throw unused();
+    }
+
+    @Override
+    public boolean updateProgress(ProgressUpdate update) {
+      throw unused();
+    }
+
+    @Override
+    public boolean cancelQueued(JobId id, Instant now) {
+      throw unused();
+    }
+
+    @Override
+    public boolean requestCancellation(JobId id, Instant now) {
+      throw unused();
+    }
+
+    @Override
+    public List<StoredJob> findExpiredLeases(Instant now, int limit) {
+      throw unused();
+    }
+
+    @Override
+    public Optional<StoredJob> find(JobId id) {
+      throw unused();
+    }
+
+    @Override
+    public List<StoredJob> query(JobQuery query) {
+      throw unused();
+    }
+
+    @Override
+    public Optional<InputStream> openResult(JobId id) {
+      throw unused();
+    }
+
+    @Override
+    public int purgeFinished(Instant finishedBefore, int limit) {
+      throw unused();
+    }
+  }
+}
