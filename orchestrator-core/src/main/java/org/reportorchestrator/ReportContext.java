@@ -52,7 +52,9 @@ public interface ReportContext {
   LocalDate dateParameter(String name);
 
   /**
-   * Records how far the task has come, visible to {@link ReportOrchestrator#get(JobId)}.
+   * Records how far the task has come, visible to {@link ReportOrchestrator#get(JobId)}. Every
+   * change of percent is stored; a new message at an unchanged percent at most once a second, so
+   * calling this for every row costs little.
    *
    * @param percent 0 to 100
    * @param message a short description of the current step, or {@code null}

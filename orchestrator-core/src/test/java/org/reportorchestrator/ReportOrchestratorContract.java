@@ -364,6 +364,38 @@ public abstract class ReportOrchestratorContract {
   }
 
   @Test
+  void progressStoresEveryNewPercentButOnlySomeMessagesAtTheSamePercent() throws Exception {
+    CountDownLatch reported = new CountDownLatch(1);
+    CountDownLatch advanced = new CountDownLatch(1);
+    CountDownLatch finish = gate();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register(
+                    "rows",
+                    context -> {
+                      context.progress(10, "row 1");
+                      context.progress(10, "row 2");
+                      context.progress(20, "row 3");
+                      context.progress(20, "row 4");
+                      reported.countDown();
+                      advanced.await();
+                      context.progress(20, "row 5");
+                      finish.await();
+                      return ReportResult.empty();
+                    }));
+    JobId id = orchestrator.submit(ReportRequest.of("rows"));
+
+    assertThat(reported.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(orchestrator.get(id).progress()).isEqualTo(new Progress(20, "row 3"));
+
+    clock.advance(Duration.ofSeconds(1));
+    advanced.countDown();
+    eventually().until(() -> orchestrator.get(id).progress().equals(new Progress(20, "row 5")));
+    finish.countDown();
+  }
+
+  @Test
   void delayedJobDoesNotStartBeforeItsTime() throws Exception {
     ReportOrchestrator orchestrator = started(b -> b.workerCount(1).register("report", text("x")));
     JobId delayed =

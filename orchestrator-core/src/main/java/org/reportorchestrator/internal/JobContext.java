@@ -1,11 +1,13 @@
 package org.reportorchestrator.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
@@ -23,11 +25,13 @@ import org.slf4j.LoggerFactory;
 final class JobContext implements ReportContext {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+  private static final Duration MESSAGE_ONLY_INTERVAL = Duration.ofSeconds(1);
 
   private final Execution execution;
   private final JobRepository repository;
   private final Clock clock;
   private @Nullable Progress lastWritten;
+  private @Nullable Instant lastWrittenAt;
 
   JobContext(Execution execution, JobRepository repository, Clock clock) {
     this.execution = execution;
@@ -124,14 +128,15 @@ final class JobContext implements ReportContext {
   @Override
   public synchronized void progress(int percent, @Nullable String message) {
     Progress progress = new Progress(percent, message);
-    if (progress.equals(lastWritten) || execution.isSettled()) {
+    Instant now = clock.instant();
+    if (execution.isSettled() || !worthWriting(progress, now)) {
       return;
     }
     try {
       boolean stillOwned =
-          repository.updateProgress(
-              new ProgressUpdate(execution.lease(), progress, clock.instant()));
+          repository.updateProgress(new ProgressUpdate(execution.lease(), progress, now));
       lastWritten = progress;
+      lastWrittenAt = now;
       if (!stillOwned && execution.abandon()) {
         LOG.warn("job {} is no longer owned by this node; telling its task to stop", jobId());
       }
@@ -140,6 +145,22 @@ final class JobContext implements ReportContext {
       // it.
       LOG.warn("could not record progress of job {}: {}", jobId(), e.getMessage());
     }
+  }
+
+  /**
+   * Every change of percent is written; a new message at the same percent at most once per {@link
+   * #MESSAGE_ONLY_INTERVAL}, so a task that reports each row does not write each row.
+   */
+  private boolean worthWriting(Progress progress, Instant now) {
+    Progress last = lastWritten;
+    if (last == null || last.percent() != progress.percent()) {
+      return true;
+    }
+    if (Objects.equals(last.message(), progress.message())) {
+      return false;
+    }
+    Instant lastAt = lastWrittenAt;
+    return lastAt == null || !now.isBefore(lastAt.plus(MESSAGE_ONLY_INTERVAL));
   }
 
   @Override
