@@ -83,29 +83,46 @@ public final class Benchmark implements Callable<Integer> {
         rounds,
         Runtime.getRuntime().availableProcessors(),
         Runtime.version());
-    List<Double> submitRates = new ArrayList<>();
+    runRounds(out, rounds, "submitAll", this::throughputRound);
+    latencyRun();
+    return 0;
+  }
+
+  /** One throughput round: the storing rate and the draining rate, in jobs per second. */
+  @FunctionalInterface
+  interface ThroughputRound {
+    double[] run() throws Exception;
+  }
+
+  /**
+   * Runs one warm-up round and {@code rounds} measured ones, printing each and the medians of the
+   * measured ones; shared with {@link DbSchedulerBenchmark} so both report alike.
+   */
+  static void runRounds(PrintStream out, int rounds, String storeLabel, ThroughputRound round)
+      throws Exception {
+    List<Double> storeRates = new ArrayList<>();
     List<Double> drainRates = new ArrayList<>();
-    for (int round = 0; round <= rounds; round++) {
-      double[] rates = throughputRound();
-      String label = round == 0 ? "warm-up" : "round " + round;
+    for (int i = 0; i <= rounds; i++) {
+      double[] rates = round.run();
+      String label = i == 0 ? "warm-up" : "round " + i;
       out.printf(
           Locale.ROOT,
-          "%-8s submitAll %,10.0f jobs/s   drain %,10.0f jobs/s%n",
+          "%-8s %s %,10.0f jobs/s   drain %,10.0f jobs/s%n",
           label,
+          storeLabel,
           rates[0],
           rates[1]);
-      if (round > 0) {
-        submitRates.add(rates[0]);
+      if (i > 0) {
+        storeRates.add(rates[0]);
         drainRates.add(rates[1]);
       }
     }
     out.printf(
         Locale.ROOT,
-        "median   submitAll %,10.0f jobs/s   drain %,10.0f jobs/s%n",
-        median(submitRates),
+        "median   %s %,10.0f jobs/s   drain %,10.0f jobs/s%n",
+        storeLabel,
+        median(storeRates),
         median(drainRates));
-    latencyRun();
-    return 0;
   }
 
   /** Stores {@code jobs} jobs with submitAll, then starts a node and times until all completed. */

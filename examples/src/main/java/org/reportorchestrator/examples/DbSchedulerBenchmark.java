@@ -141,27 +141,7 @@ public final class DbSchedulerBenchmark implements Callable<Integer> {
         rounds,
         Runtime.getRuntime().availableProcessors(),
         Runtime.version());
-    List<Double> scheduleRates = new ArrayList<>();
-    List<Double> drainRates = new ArrayList<>();
-    for (int round = 0; round <= rounds; round++) {
-      double[] rates = throughputRound();
-      String label = round == 0 ? "warm-up" : "round " + round;
-      out.printf(
-          Locale.ROOT,
-          "%-8s scheduleBatch %,10.0f jobs/s   drain %,10.0f jobs/s%n",
-          label,
-          rates[0],
-          rates[1]);
-      if (round > 0) {
-        scheduleRates.add(rates[0]);
-        drainRates.add(rates[1]);
-      }
-    }
-    out.printf(
-        Locale.ROOT,
-        "median   scheduleBatch %,10.0f jobs/s   drain %,10.0f jobs/s%n",
-        Benchmark.median(scheduleRates),
-        Benchmark.median(drainRates));
+    Benchmark.runRounds(out, rounds, "scheduleBatch", this::throughputRound);
     latencyRun();
     return 0;
   }
