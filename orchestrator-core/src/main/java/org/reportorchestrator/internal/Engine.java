@@ -92,20 +92,15 @@ public final class Engine {
               : "orchestrator is already started");
     }
     writer.start();
-    ScheduledExecutorService ticks = timer();
-    long tickMillis =
-        Math.max(10, Math.min(settings.pollInterval().toMillis(), MAX_TICK.toMillis()));
-    ticks.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    // The timer may exist already (a caller waited before start); its one tick now also keeps
+    // leases and deadlines, since tick() looks at the phase.
+    timer();
     scheduler.start();
     LOG.info(
         "orchestrator {} started: {} workers, report types {}",
         settings.nodeId(),
         settings.workerCount(),
         settings.tasks().keySet());
-  }
-
-  public boolean isStarted() {
-    return phase.get() == Phase.STARTED;
   }
 
   public JobId submit(ReportRequest request) {
@@ -321,10 +316,8 @@ public final class Engine {
       timer =
           Executors.newSingleThreadScheduledExecutor(
               NamedThreads.single("orchestrator-timer", settings.threadFactory()));
-      if (phase.get() != Phase.STARTED) {
-        long millis = Math.max(10, settings.pollInterval().toMillis());
-        timer.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
-      }
+      long millis = Math.max(10, Math.min(settings.pollInterval().toMillis(), MAX_TICK.toMillis()));
+      timer.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
     }
     return timer;
   }

@@ -3,7 +3,6 @@ package org.reportorchestrator.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,10 +68,7 @@ final class WorkerPool {
 
   void run(StoredJob job) {
     Settings.Registration registration = settings.tasks().get(job.reportType());
-    Instant startedAt = job.startedAt() == null ? settings.clock().instant() : job.startedAt();
-    Execution execution = new Execution(job, startedAt.plus(job.timeout()));
-    busy.incrementAndGet();
-    executions.put(job.id(), execution);
+    Execution execution = begin(job);
     try {
       executor.execute(() -> runAttempt(execution, registration));
     } catch (RuntimeException rejected) {
@@ -90,12 +86,19 @@ final class WorkerPool {
    * rules, no timeout enforcement.
    */
   void runInline(StoredJob job) {
-    Settings.Registration registration = settings.tasks().get(job.reportType());
+    Execution execution = begin(job);
+    runAttempt(execution, settings.tasks().get(job.reportType()))
+        .exceptionally(failure -> null)
+        .join();
+  }
+
+  /** Takes a slot for a claimed job and tracks its attempt, deadline included. */
+  private Execution begin(StoredJob job) {
     Instant startedAt = job.startedAt() == null ? settings.clock().instant() : job.startedAt();
     Execution execution = new Execution(job, startedAt.plus(job.timeout()));
     busy.incrementAndGet();
     executions.put(job.id(), execution);
-    runAttempt(execution, registration).exceptionally(failure -> null).join();
+    return execution;
   }
 
   /** Attempts that are still in progress and not yet settled: the ones whose leases we renew. */
@@ -219,9 +222,5 @@ final class WorkerPool {
       MDC.remove("jobId");
       MDC.remove("reportType");
     }
-  }
-
-  Collection<Execution> allExecutions() {
-    return executions.values();
   }
 }
