@@ -4,7 +4,7 @@ package org.reportorchestrator;
  * Thrown when a task's result is larger than the store accepts. The job fails with this error; it
  * is not retried, since a rerun would produce the same result.
  */
-public final class ResultTooLargeException extends OrchestratorException {
+public final class ResultTooLargeException extends DataRejectedException {
 
   private static final long serialVersionUID = 1L;
 

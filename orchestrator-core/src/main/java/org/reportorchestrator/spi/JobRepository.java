@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 
@@ -38,13 +37,20 @@ public interface JobRepository {
   }
 
   /**
-   * Applies fenced transitions out of {@code RUNNING}; a store may group them into few statements.
-   * A transition whose condition fails (the job moved on, or another claim holds it) changes
-   * nothing.
+   * Applies fenced transitions out of {@code RUNNING}, in the order given, all in one unit; a store
+   * may group them into few statements. A transition whose condition fails (the job moved on, or
+   * another claim holds it) changes nothing, and neither does a later transition of a job that an
+   * earlier one in the list already moved.
    *
-   * @return the ids of the jobs whose transition was applied
+   * <p>If this throws, the store must not have applied any of them, except when the failure hid the
+   * outcome of a commit that did go through (a connection lost during {@code COMMIT}): core settles
+   * that case by reading the jobs back with {@link #find}. Throw {@link
+   * org.reportorchestrator.DataRejectedException} when the data itself cannot be stored (a value
+   * too long for its column, say), so that core fails the job instead of retrying the write.
+   *
+   * @return one entry per transition, in the order given: {@code true} where it was applied
    */
-  Set<JobId> apply(List<Transition> transitions);
+  List<Boolean> apply(List<Transition> transitions);
 
   /** Extends leases as {@link LeaseExtension} describes. */
   HeartbeatResult extendLeases(LeaseExtension extension);

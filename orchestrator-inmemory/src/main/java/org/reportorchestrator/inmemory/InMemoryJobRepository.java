@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -165,11 +164,11 @@ public final class InMemoryJobRepository implements JobRepository {
   }
 
   @Override
-  public Set<JobId> apply(List<Transition> transitions) {
+  public List<Boolean> apply(List<Transition> transitions) {
     Objects.requireNonNull(transitions, "transitions");
     return locked(
         () -> {
-          Set<JobId> applied = new LinkedHashSet<>();
+          List<Boolean> applied = new ArrayList<>(transitions.size());
           for (Transition transition : transitions) {
             JobRow row = runningUnder(transition.lease());
             Instant expiredBefore = transition.leaseExpiredBefore();
@@ -178,10 +177,12 @@ public final class InMemoryJobRepository implements JobRepository {
                     || (row.leaseExpiresAt != null
                         && row.leaseExpiresAt.isBefore(expiredBefore)))) {
               reindex(row, () -> applyTo(row, transition));
-              applied.add(row.id);
+              applied.add(true);
+            } else {
+              applied.add(false);
             }
           }
-          return Set.copyOf(applied);
+          return List.copyOf(applied);
         });
   }
 

@@ -305,39 +305,27 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
    * the results of the completions that applied.
    *
    * @throws ResultTooLargeException if a completion carries a result larger than {@link
-   *     Builder#maxResultBytes(long)}; nothing of that transition is written, every other
-   *     transition of the list is applied before this is thrown
+   *     Builder#maxResultBytes(long)}; nothing of the list is written
    */
   @Override
-  public Set<JobId> apply(List<Transition> transitions) {
-    List<Transition> accepted = new ArrayList<>(transitions.size());
-    ResultTooLargeException tooLarge = null;
+  public List<Boolean> apply(List<Transition> transitions) {
     for (Transition transition : transitions) {
       ReportResult result = transition.result();
       if (result != null && result.sizeBytes() > maxResultBytes) {
-        if (tooLarge == null) {
-          tooLarge = new ResultTooLargeException(result.sizeBytes(), maxResultBytes);
-        }
-      } else {
-        accepted.add(transition);
+        throw new ResultTooLargeException(result.sizeBytes(), maxResultBytes);
       }
     }
-    Set<JobId> applied;
-    if (accepted.isEmpty()) {
-      applied = Set.of();
-    } else if (accepted.size() == 1 && !storesContent(accepted.get(0))) {
+    if (transitions.isEmpty()) {
+      return List.of();
+    }
+    if (transitions.size() == 1 && !storesContent(transitions.get(0))) {
       // A lone transition without content is one statement: autocommit spares a COMMIT.
-      applied = withHandle("apply a transition", h -> applyAll(h, accepted));
-    } else {
-      applied = inTransaction("apply transitions", h -> applyAll(h, accepted));
+      return withHandle("apply a transition", h -> applyAll(h, transitions));
     }
-    if (tooLarge != null) {
-      throw tooLarge;
-    }
-    return applied;
+    return inTransaction("apply transitions", h -> applyAll(h, transitions));
   }
 
-  private Set<JobId> applyAll(Handle handle, List<Transition> transitions) {
+  private List<Boolean> applyAll(Handle handle, List<Transition> transitions) {
     PreparedBatch batch = handle.prepareBatch(sql.applyTransition);
     for (Transition transition : transitions) {
       boolean completed = transition.to() == JobState.COMPLETED;
@@ -366,7 +354,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           .add();
     }
     int[] counts = batch.execute();
-    Set<JobId> applied = new LinkedHashSet<>();
+    List<Boolean> applied = new ArrayList<>(counts.length);
     List<Transition> completions = new ArrayList<>();
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] < 0) {
@@ -376,8 +364,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                 + "); orchestrator-jdbc needs exact batch update counts");
       }
       Transition transition = transitions.get(i);
+      applied.add(counts[i] > 0);
       if (counts[i] > 0) {
-        applied.add(transition.jobId());
         // An empty result needs no row: openResult reads a completed job without one as empty.
         if (storesContent(transition)) {
           completions.add(transition);
@@ -394,7 +382,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       }
       results.execute();
     }
-    return Set.copyOf(applied);
+    return List.copyOf(applied);
   }
 
   private static boolean storesContent(Transition transition) {
