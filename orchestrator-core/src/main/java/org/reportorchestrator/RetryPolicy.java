@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param maxAttempts attempts in all, the first included; 1 means no retries
  * @param initialBackoff the wait before the second attempt
- * @param maxBackoff the longest wait between attempts
+ * @param maxBackoff the cap on the growing wait; jitter is applied after the cap, so waits at the
+ *     cap spread over {@code maxBackoff × (1 ± jitter)} instead of piling up on one instant
  * @param multiplier how much each wait grows over the one before, at least 1
  * @param jitter the share of each wait that is randomised, from 0 (none) to 1, so that jobs that
  *     failed together do not retry together
@@ -21,7 +22,9 @@ public record RetryPolicy(
     double multiplier,
     double jitter) {
 
-  /** Three attempts, waiting 1 s then 2 s (each ± 20 %), never more than 5 minutes. */
+  /**
+   * Three attempts, waiting 1 s then 2 s (each ± 20 %); the growing wait is capped at 5 minutes.
+   */
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
 
@@ -87,6 +90,8 @@ public record RetryPolicy(
     double capped = Math.min(base, maxBackoff.toMillis());
     double spread = capped * jitter;
     double millis = capped - spread + 2 * spread * random;
-    return Duration.ofMillis(Math.max(0L, Math.round(Math.min(millis, maxBackoff.toMillis()))));
+    // Clamping after the jitter would put half of the capped waits on the very same instant, so
+    // that jobs which failed together retry together: the jitter goes on after the clamp.
+    return Duration.ofMillis(Math.max(0L, Math.round(millis)));
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
@@ -22,13 +24,26 @@ class RetryPolicyTest {
   }
 
   @Test
-  void jitterSpreadsWaitsAroundTheBaseWithoutPassingTheCap() {
+  void jitterSpreadsWaitsAroundTheBase() {
     RetryPolicy jittered = noJitter.withJitter(0.2);
     assertThat(jittered.backoffAfter(2, 0.0)).isEqualTo(Duration.ofMillis(1600));
     assertThat(jittered.backoffAfter(2, 0.5)).isEqualTo(Duration.ofMillis(2000));
     assertThat(jittered.backoffAfter(2, 0.999))
         .isBetween(Duration.ofMillis(2390), Duration.ofMillis(2400));
-    assertThat(jittered.backoffAfter(10, 0.999)).isLessThanOrEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void waitsAtTheCapAreSpreadByTheJitterInsteadOfPilingUpOnTheCap() {
+    RetryPolicy jittered = noJitter.withJitter(0.2);
+    Set<Duration> waits = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      waits.add(jittered.backoffAfter(10, i / 100.0));
+    }
+    assertThat(waits).hasSize(100);
+    assertThat(waits)
+        .allSatisfy(
+            wait -> assertThat(wait).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(12)));
+    assertThat(waits).filteredOn(wait -> wait.equals(Duration.ofSeconds(10))).hasSize(1);
   }
 
   @Test
