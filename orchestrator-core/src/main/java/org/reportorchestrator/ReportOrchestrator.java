@@ -65,7 +65,9 @@ public final class ReportOrchestrator implements AutoCloseable {
    * store). With an idempotency key that is already stored, returns the earlier job's id.
    *
    * @throws UnknownReportTypeException if no task is registered for the request's type
-   * @throws StorageException if the store could not take the job; nothing was stored
+   * @throws StorageException if the store could not take the job. Almost always nothing was stored;
+   *     but a connection lost while the database answered the commit hides a commit that went
+   *     through, so submit with an idempotency key to make a retried submit safe
    * @throws IllegalStateException after {@link #close()}
    */
   public JobId submit(ReportRequest request) {

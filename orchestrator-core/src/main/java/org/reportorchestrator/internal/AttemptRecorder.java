@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.DataRejectedException;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class AttemptRecorder {
 
   private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
+  static final String LEASE_EXPIRED = "org.reportorchestrator.LeaseExpired";
 
   private final Settings settings;
   private final TransitionWriter writer;
@@ -54,17 +56,16 @@ final class AttemptRecorder {
                   + "return ReportResult.empty() for a report without content"));
     }
     long limit = settings.repository().maxResultBytes();
+    Instant now = settings.clock().instant();
     if (result.sizeBytes() > limit) {
       // A rerun would produce the same result, so this is no failure to retry.
-      Instant now = settings.clock().instant();
       return record(
           execution.job(),
           Transition.failed(
               execution.lease(),
               now,
-              JobError.of(new ResultTooLargeException(result.sizeBytes(), limit))));
+              errorOf(new ResultTooLargeException(result.sizeBytes(), limit))));
     }
-    Instant now = settings.clock().instant();
     return record(execution.job(), Transition.completed(execution.lease(), now, result));
   }
 
@@ -86,31 +87,40 @@ final class AttemptRecorder {
   }
 
   /**
-   * Ends the attempt of a job whose owner stopped heartbeating: retried at once, or failed if it
-   * had no attempts left (so a job that kills its node every time cannot loop forever).
+   * Ends the attempt of a job whose owner stopped renewing its lease. The job keeps its place in
+   * the queue (its due time is not moved to now), and it is failed once its attempts are used up,
+   * so that a job that takes its node down every time cannot loop forever.
    */
   CompletableFuture<Void> rescued(StoredJob job) {
     Instant now = settings.clock().instant();
+    boolean lastAttempt = job.attempt() >= job.maxAttempts();
     JobError error =
         new JobError(
-            "org.reportorchestrator.LeaseExpired",
-            "the lease of node "
+            LEASE_EXPIRED,
+            "attempt "
+                + job.attempt()
+                + " of "
+                + job.maxAttempts()
+                + " ended without an outcome: node "
                 + job.ownerNode()
-                + " expired at "
+                + " stopped renewing its lease, which expired at "
                 + job.leaseExpiresAt()
-                + " while the attempt ran; the node presumably stopped",
+                + (lastAttempt
+                    ? "; no attempts are left (a task that keeps taking its node down?)"
+                    : "; the job runs again"),
             "");
+    Instant keepPlace = job.runAt().isAfter(now) ? now : job.runAt();
     Transition transition =
-        job.attempt() >= job.maxAttempts()
+        lastAttempt
             ? Transition.failed(job.lease(), now, error)
-            : Transition.retry(job.lease(), now, now, error);
+            : Transition.retry(job.lease(), now, keepPlace, error);
     return record(job, transition.ifLeaseExpiredBefore(now));
   }
 
   private Transition decideAfterFailure(Execution execution, Throwable failure) {
     StoredJob job = execution.job();
     Instant now = settings.clock().instant();
-    JobError error = JobError.of(failure);
+    JobError error = errorOf(failure);
     Lease lease = execution.lease();
     if (execution.isCancellationRequested() || failure instanceof ReportCancelledException) {
       return Transition.cancelled(lease, now, error);
@@ -124,42 +134,83 @@ final class AttemptRecorder {
     return Transition.retry(lease, now, nextRun, error);
   }
 
+  /** A task's exception as stored, even one whose own methods throw. */
+  private static JobError errorOf(Throwable failure) {
+    try {
+      return JobError.of(failure);
+    } catch (RuntimeException | Error unreadable) {
+      return new JobError(
+          failure.getClass().getName(),
+          "(the exception's message could not be read: " + unreadable.getClass().getName() + ")",
+          "");
+    }
+  }
+
   private CompletableFuture<Void> record(StoredJob job, Transition transition) {
+    return record(job, transition, 0);
+  }
+
+  /**
+   * @param refusals how often the store refused this attempt's outcome already
+   */
+  private CompletableFuture<Void> record(StoredJob job, Transition transition, int refusals) {
     StateMachine.requireLegal(job.id(), JobState.RUNNING, transition.to());
     return writer
         .write(transition)
         .handle(
             (applied, failure) -> {
               if (failure != null) {
-                onWriteFailed(job, transition, unwrap(failure));
-              } else if (applied) {
+                return onWriteFailed(job, transition, unwrap(failure), refusals);
+              }
+              if (applied) {
                 onApplied(job, transition);
-              } else {
+              } else if (transition.leaseExpiredBefore() == null) {
                 LOG.warn(
-                    "job {} was taken over by another claim; its {} outcome from this node was dropped",
+                    "job {} ({}) was taken over by another claim while attempt {} ran here; this"
+                        + " node's {} outcome was dropped",
                     job.id(),
+                    job.reportType(),
+                    job.attempt(),
                     transition.to());
               }
-              return null;
-            });
+              return CompletableFuture.<Void>completedFuture(null);
+            })
+        .thenCompose(next -> next);
   }
 
-  private void onWriteFailed(StoredJob job, Transition transition, Throwable failure) {
-    if (failure instanceof ResultTooLargeException tooLarge
-        && transition.to() == JobState.COMPLETED) {
-      record(job, Transition.failed(transition.lease(), transition.at(), JobError.of(tooLarge)));
-      return;
+  /**
+   * The store refused the outcome's data, or the orchestrator closed before it was written. A
+   * refused outcome ends the job with the store's error, since writing it again would fail again;
+   * if even that is refused, with the bare error type.
+   */
+  private CompletableFuture<Void> onWriteFailed(
+      StoredJob job, Transition transition, Throwable failure, int refusals) {
+    if (!(failure instanceof DataRejectedException rejected)
+        || transition.leaseExpiredBefore() != null
+        || refusals >= 2) {
+      LOG.error(
+          "could not record {} for job {} ({}); it stays RUNNING until its lease expires, then"
+              + " runs again",
+          transition.to(),
+          job.id(),
+          job.reportType(),
+          failure);
+      return CompletableFuture.completedFuture(null);
     }
-    // The job stays RUNNING under a lease nobody renews; when it expires the job is rescued.
-    LOG.error(
-        "could not record {} for job {}; it will be retried once its lease expires",
+    LOG.warn(
+        "the store refused the {} outcome of job {} ({}); failing the job instead: {}",
         transition.to(),
         job.id(),
-        failure);
+        job.reportType(),
+        rejected.getMessage());
+    JobError error =
+        refusals == 0 ? errorOf(rejected) : new JobError(rejected.getClass().getName(), null, "");
+    return record(job, Transition.failed(transition.lease(), transition.at(), error), refusals + 1);
   }
 
   private void onApplied(StoredJob job, Transition transition) {
     int attempt = transition.refundAttempt() ? job.attempt() - 1 : job.attempt();
+    logApplied(job, transition);
     listeners.fire(
         new JobTransition(
             job.id(),
@@ -176,6 +227,47 @@ final class AttemptRecorder {
       } catch (RuntimeException e) {
         LOG.debug("could not notify waiters of job {}: {}", job.id(), e.toString());
       }
+    }
+  }
+
+  private void logApplied(StoredJob job, Transition transition) {
+    JobError error = transition.error();
+    String cause = error == null ? "" : error.type() + ": " + error.message();
+    boolean rescue = transition.leaseExpiredBefore() != null;
+    switch (transition.to()) {
+      case FAILED ->
+          LOG.warn(
+              "job {} ({}) failed on attempt {} of {}: {}",
+              job.id(),
+              job.reportType(),
+              job.attempt(),
+              job.maxAttempts(),
+              cause);
+      case REQUESTED -> {
+        if (rescue) {
+          LOG.warn(
+              "rescued job {} ({}): node {} stopped renewing its lease during attempt {} of {};"
+                  + " it runs again",
+              job.id(),
+              job.reportType(),
+              job.ownerNode(),
+              job.attempt(),
+              job.maxAttempts());
+        } else if (transition.refundAttempt()) {
+          LOG.info("released job {} ({}) unfinished at shutdown", job.id(), job.reportType());
+        } else {
+          LOG.info(
+              "job {} ({}) attempt {} of {} failed, retrying at {}: {}",
+              job.id(),
+              job.reportType(),
+              job.attempt(),
+              job.maxAttempts(),
+              transition.nextRunAt(),
+              cause);
+        }
+      }
+      case CANCELLED -> LOG.info("job {} ({}) cancelled", job.id(), job.reportType());
+      default -> LOG.debug("job {} ({}) moved to {}", job.id(), job.reportType(), transition.to());
     }
   }
 

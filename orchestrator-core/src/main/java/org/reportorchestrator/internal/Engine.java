@@ -32,12 +32,23 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
 
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-  private static final int PURGE_BATCH = 500;
   private static final Duration MAX_TICK = Duration.ofMillis(250);
 
+  /** How long close() waits for a claim or rescue under way before it goes on without it. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The longest close() tries to write outcomes after the grace period. */
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * NEW, then STARTED; close() moves through STOPPING, in which the node claims nothing new but
+   * keeps renewing leases, enforcing deadlines and passing on cancels until the last outcome or
+   * release is written, and ends CLOSED.
+   */
   private enum Phase {
     NEW,
     STARTED,
+    STOPPING,
     CLOSED
   }
 
@@ -49,6 +60,7 @@ public final class Engine {
   private final AttemptRecorder recorder;
   private final WorkerPool pool;
   private final Scheduler scheduler;
+  private final Maintenance maintenance;
   private final LeaseKeeper leaseKeeper;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
   private @Nullable ScheduledExecutorService timer;
@@ -58,9 +70,13 @@ public final class Engine {
     this.repository = settings.repository();
     this.listeners = new TransitionListeners(settings.listeners());
     this.waiters = new JobWaiters(repository);
+    StoreHealth health =
+        new StoreHealth(settings.clock(), settings.heartbeatInterval().multipliedBy(2));
     this.writer =
         new TransitionWriter(
-            repository, NamedThreads.single("orchestrator-writer", settings.threadFactory()));
+            repository,
+            health,
+            NamedThreads.single("orchestrator-writer", settings.threadFactory()));
     this.recorder = new AttemptRecorder(settings, writer, listeners, waiters);
     this.pool =
         new WorkerPool(
@@ -72,11 +88,18 @@ public final class Engine {
         new Scheduler(
             settings,
             pool,
-            recorder,
             listeners,
-            this::purgeFinishedBefore,
+            health,
             NamedThreads.single("orchestrator-scheduler", settings.threadFactory()));
-    this.leaseKeeper = new LeaseKeeper(settings, pool);
+    this.maintenance =
+        new Maintenance(
+            settings,
+            pool,
+            writer,
+            recorder,
+            health,
+            NamedThreads.single("orchestrator-maintenance", settings.threadFactory()));
+    this.leaseKeeper = new LeaseKeeper(settings, pool, health);
   }
 
   public synchronized void start() {
@@ -87,15 +110,16 @@ public final class Engine {
     }
     if (!phase.compareAndSet(Phase.NEW, Phase.STARTED)) {
       throw new IllegalStateException(
-          phase.get() == Phase.CLOSED
-              ? "orchestrator is closed"
-              : "orchestrator is already started");
+          phase.get() == Phase.STARTED
+              ? "orchestrator is already started"
+              : "orchestrator is closed");
     }
     writer.start();
     // The timer may exist already (a caller waited before start); its one tick now also keeps
     // leases and deadlines, since tick() looks at the phase.
     timer();
     scheduler.start();
+    maintenance.start();
     LOG.info(
         "orchestrator {} started: {} workers, report types {}",
         settings.nodeId(),
@@ -120,24 +144,31 @@ public final class Engine {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    List<InsertResult> results = repository.insert(jobs);
-    List<JobId> ids = new ArrayList<>(results.size());
-    for (int i = 0; i < results.size(); i++) {
-      InsertResult result = results.get(i);
-      ids.add(result.id());
-      if (result.created()) {
-        NewJob job = jobs.get(i);
-        listeners.fire(
-            new JobTransition(
-                job.id(),
-                job.reportType(),
-                null,
-                JobState.REQUESTED,
-                now,
-                0,
-                settings.nodeId(),
-                null));
+    List<JobId> newIds = new ArrayList<>(jobs.size());
+    jobs.forEach(job -> newIds.add(job.id()));
+    listeners.announcing(newIds);
+    List<JobId> ids = new ArrayList<>(jobs.size());
+    try {
+      List<InsertResult> results = repository.insert(jobs);
+      for (int i = 0; i < results.size(); i++) {
+        InsertResult result = results.get(i);
+        ids.add(result.id());
+        if (result.created()) {
+          NewJob job = jobs.get(i);
+          listeners.fire(
+              new JobTransition(
+                  job.id(),
+                  job.reportType(),
+                  null,
+                  JobState.REQUESTED,
+                  now,
+                  0,
+                  settings.nodeId(),
+                  null));
+        }
       }
+    } finally {
+      listeners.announced(newIds);
     }
     wakeScheduler();
     return List.copyOf(ids);
@@ -256,9 +287,9 @@ public final class Engine {
     int total = 0;
     int deleted;
     do {
-      deleted = repository.purgeFinished(cutoff, PURGE_BATCH);
+      deleted = repository.purgeFinished(cutoff, Maintenance.PURGE_BATCH);
       total += deleted;
-    } while (deleted == PURGE_BATCH);
+    } while (deleted == Maintenance.PURGE_BATCH);
     return total;
   }
 
@@ -267,24 +298,31 @@ public final class Engine {
   }
 
   /**
-   * Two-phase: stop claiming, give running attempts the grace period, then release the rest to
-   * {@code REQUESTED} and interrupt them. Idempotent.
+   * Stop claiming and rescuing; give running attempts the grace period; release the rest to {@code
+   * REQUESTED} and interrupt them; and keep renewing leases until every outcome and release is
+   * written (or could not be, for {@link #WRITE_TIMEOUT}). Idempotent; never waits on a store call
+   * that does not return.
    */
   public void close() {
-    Phase before = phase.getAndSet(Phase.CLOSED);
-    if (before == Phase.CLOSED) {
-      return;
-    }
+    Phase before;
+    do {
+      before = phase.get();
+      if (before == Phase.STOPPING || before == Phase.CLOSED) {
+        return;
+      }
+    } while (!phase.compareAndSet(before, before == Phase.STARTED ? Phase.STOPPING : Phase.CLOSED));
     boolean interrupted = false;
     try {
       if (before == Phase.STARTED) {
-        scheduler.stop();
+        scheduler.stop(STOP_TIMEOUT);
+        maintenance.stop(STOP_TIMEOUT);
         pool.shutdown(settings.shutdownGracePeriod());
       }
-      writer.close(Duration.ofSeconds(30));
+      writer.close(writeTimeout());
     } catch (InterruptedException e) {
       interrupted = true;
     } finally {
+      phase.set(Phase.CLOSED);
       ScheduledExecutorService ticks = timer;
       if (ticks != null) {
         ticks.shutdownNow();
@@ -297,9 +335,19 @@ public final class Engine {
     }
   }
 
+  /**
+   * How long close() keeps trying to write outcomes after the grace period: through a short outage,
+   * but not past the lease, after which another node has taken the jobs anyway.
+   */
+  private Duration writeTimeout() {
+    Duration lease = settings.leaseDuration();
+    return lease.compareTo(WRITE_TIMEOUT) < 0 ? lease : WRITE_TIMEOUT;
+  }
+
   private void tick() {
     try {
-      if (phase.get() == Phase.STARTED) {
+      Phase now = phase.get();
+      if (now == Phase.STARTED || now == Phase.STOPPING) {
         leaseKeeper.tick();
       }
       if (!waiters.isEmpty()) {
@@ -329,7 +377,8 @@ public final class Engine {
   }
 
   private void requireOpen() {
-    if (phase.get() == Phase.CLOSED) {
+    Phase now = phase.get();
+    if (now == Phase.STOPPING || now == Phase.CLOSED) {
       throw new IllegalStateException("orchestrator is closed; submit is refused");
     }
   }

@@ -1,5 +1,6 @@
 package org.reportorchestrator.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,21 +13,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's claims alive: renews the leases of running attempts in one call per heartbeat,
- * stops attempts whose job was taken over, passes cancellations on to their tasks, and ends
- * attempts that ran past their deadline.
+ * Keeps this node's claims alive: renews, in one call per heartbeat, the leases of attempts that
+ * run and of attempts whose outcome is still being written; stops attempts whose job was taken
+ * over; passes cancellations on to their tasks; and ends attempts that ran past their deadline.
  */
 final class LeaseKeeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
+  /** After a failed heartbeat, how soon to try again: leases may be running out. */
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofMillis(200);
+
   private final Settings settings;
   private final WorkerPool pool;
-  private final OutageLog outage = new OutageLog(LOG, "renewing leases");
+  private final OutageLog outage;
   private @Nullable Instant nextHeartbeat;
 
-  LeaseKeeper(Settings settings, WorkerPool pool) {
+  LeaseKeeper(Settings settings, WorkerPool pool, StoreHealth health) {
     this.settings = settings;
+    this.outage = new OutageLog(LOG, "renewing leases", health);
     this.pool = pool;
   }
 
@@ -35,43 +40,68 @@ final class LeaseKeeper {
     Instant now = settings.clock().instant();
     pool.enforceDeadlines(now);
     if (nextHeartbeat == null || !now.isBefore(nextHeartbeat)) {
-      nextHeartbeat = now.plus(settings.heartbeatInterval());
-      heartbeat(now);
+      Duration interval = settings.heartbeatInterval();
+      boolean renewed = heartbeat(now);
+      nextHeartbeat =
+          now.plus(
+              renewed || interval.compareTo(RETRY_AFTER_FAILURE) < 0
+                  ? interval
+                  : RETRY_AFTER_FAILURE);
     }
   }
 
-  private void heartbeat(Instant now) {
-    List<Execution> active = pool.activeExecutions();
-    if (active.isEmpty()) {
-      return;
+  /**
+   * @return {@code false} if the store could not be reached
+   */
+  private boolean heartbeat(Instant now) {
+    List<Execution> held = pool.heldExecutions();
+    if (held.isEmpty()) {
+      return true;
     }
-    List<Lease> leases = new ArrayList<>(active.size());
-    active.forEach(execution -> leases.add(execution.lease()));
+    List<Lease> leases = new ArrayList<>(held.size());
+    held.forEach(execution -> leases.add(execution.lease()));
     HeartbeatResult result;
     try {
+      // Read the clock again: the list above may have taken a while on a busy node.
+      Instant at = settings.clock().instant();
       result =
           settings
               .repository()
               .extendLeases(
                   new LeaseExtension(
-                      settings.nodeId(), leases, now, now.plus(settings.leaseDuration())));
+                      settings.nodeId(), leases, at, at.plus(settings.leaseDuration())));
       outage.succeeded();
     } catch (RuntimeException e) {
       outage.failed(e);
-      return;
+      return false;
     }
-    for (Execution execution : active) {
+    List<JobId> lost = new ArrayList<>();
+    for (Execution execution : held) {
       JobId id = execution.jobId();
       if (result.lost().contains(id)) {
-        // Usually the attempt just finished and its own write ended the lease; abandon() says so.
+        // An attempt whose outcome is being written loses its lease to that very write; the
+        // writer settles those. A running one lost its job to another claim.
         if (execution.abandon()) {
-          LOG.warn("lost the lease of job {} to another claim; stopping its task", id);
+          pool.forget(execution);
+          lost.add(id);
         }
       } else if (result.cancellationRequested().contains(id)
+          && !execution.isSettled()
           && !execution.isCancellationRequested()) {
         LOG.info("job {} was cancelled; telling its task", id);
         execution.requestCancellation();
       }
     }
+    if (!lost.isEmpty()) {
+      LOG.warn(
+          "node {} lost the leases of {} running jobs to other claims (was it paused or cut off"
+              + " from the store for longer than the lease of {}?); stopping their tasks and"
+              + " discarding their outcomes: {}",
+          settings.nodeId(),
+          lost.size(),
+          settings.leaseDuration(),
+          lost);
+    }
+    return true;
   }
 }

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToIntFunction;
-import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.spi.ClaimRequest;
@@ -16,40 +14,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that finds work: claims due jobs for free worker slots, and rescues jobs whose
- * owners stopped renewing their leases. Polls at the configured interval, and at once when this
- * node submits a job or a worker frees a slot.
+ * The one thread that finds work: claims due jobs for free worker slots. Polls at the configured
+ * interval, and at once when this node submits a job or a worker frees a slot. Maintenance
+ * (rescues, purges) runs on a thread of its own, so a slow purge never delays a claim.
  */
 final class Scheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
-  private static final int RESCUE_BATCH = 100;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
   private final Settings settings;
   private final WorkerPool pool;
-  private final AttemptRecorder recorder;
   private final TransitionListeners listeners;
   private final Semaphore wakeUps = new Semaphore(0);
-  private final OutageLog outage = new OutageLog(LOG, "polling the job store");
+  private final OutageLog outage;
   private final Thread thread;
   private volatile boolean running = true;
-  private @Nullable Instant nextRescue;
-  private @Nullable Instant nextPurge;
-  private final ToIntFunction<Instant> purger;
 
   Scheduler(
       Settings settings,
       WorkerPool pool,
-      AttemptRecorder recorder,
       TransitionListeners listeners,
-      ToIntFunction<Instant> purger,
+      StoreHealth health,
       ThreadFactory threads) {
     this.settings = settings;
-    this.purger = purger;
+    this.outage = new OutageLog(LOG, "polling the job store", health);
     this.pool = pool;
-    this.recorder = recorder;
     this.listeners = listeners;
     this.thread = threads.newThread(this::loop);
   }
@@ -62,10 +52,14 @@ final class Scheduler {
     wakeUps.release();
   }
 
-  void stop() throws InterruptedException {
+  /**
+   * Stops claiming. Waits at most {@code timeout} for a claim under way; one that returns later
+   * gives its jobs back instead of running them.
+   */
+  void stop(Duration timeout) throws InterruptedException {
     running = false;
     wakeUp();
-    thread.join();
+    thread.join(Math.max(1, timeout.toMillis()));
   }
 
   private void loop() {
@@ -97,16 +91,20 @@ final class Scheduler {
   /**
    * @return whether a full batch was claimed, so more due jobs may be waiting
    */
-  boolean pollOnce() {
-    Instant now = settings.clock().instant();
-    rescueExpiredLeases(now);
-    purgeIfDue(now);
+  private boolean pollOnce() {
     int free = pool.freeSlots();
     if (free <= 0 || !running) {
       return false;
     }
-    List<StoredJob> claimed = claim(now, free);
-    claimed.forEach(pool::run);
+    // The lease runs from this instant, read just before the claim, never from an older one.
+    List<StoredJob> claimed = claim(settings.clock().instant(), free);
+    for (StoredJob job : claimed) {
+      if (running) {
+        pool.run(job);
+      } else {
+        pool.release(job);
+      }
+    }
     return claimed.size() == free;
   }
 
@@ -123,7 +121,7 @@ final class Scheduler {
                     now,
                     now.plus(settings.leaseDuration())));
     for (StoredJob job : claimed) {
-      listeners.fire(
+      listeners.fireClaimed(
           new JobTransition(
               job.id(),
               job.reportType(),
@@ -135,42 +133,6 @@ final class Scheduler {
               null));
     }
     return claimed;
-  }
-
-  private void rescueExpiredLeases(Instant now) {
-    if (nextRescue != null && now.isBefore(nextRescue)) {
-      return;
-    }
-    nextRescue = now.plus(settings.heartbeatInterval());
-    for (StoredJob job : settings.repository().findExpiredLeases(now, RESCUE_BATCH)) {
-      Execution local = pool.execution(job.id());
-      if (settings.nodeId().equals(job.ownerNode())
-          && local != null
-          && !local.isSettled()
-          && local.lease().equals(job.lease())) {
-        // Still ours and alive: the heartbeat was late (a paused JVM, say), not the node dead.
-        continue;
-      }
-      LOG.warn(
-          "rescuing job {}: the lease of node {} expired at {}",
-          job.id(),
-          job.ownerNode(),
-          job.leaseExpiresAt());
-      recorder.rescued(job);
-    }
-  }
-
-  /** With a retention period set, deletes what finished before it, once an hour. */
-  private void purgeIfDue(Instant now) {
-    Duration retention = settings.retention();
-    if (retention == null || (nextPurge != null && now.isBefore(nextPurge))) {
-      return;
-    }
-    nextPurge = now.plus(PURGE_INTERVAL);
-    int purged = purger.applyAsInt(now.minus(retention));
-    if (purged > 0) {
-      LOG.info("purged {} jobs finished more than {} ago", purged, retention);
-    }
   }
 
   private Duration backoff(int failures) {

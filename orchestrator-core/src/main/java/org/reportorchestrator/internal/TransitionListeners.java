@@ -1,20 +1,68 @@
 package org.reportorchestrator.internal;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobListener;
 import org.reportorchestrator.JobTransition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Fans a written transition out to the registered listeners, shielding core from their faults. */
+/**
+ * Fans a written transition out to the registered listeners, shielding core from their faults, and
+ * keeps each job's transitions in order: a job submitted here can be claimed by the scheduler
+ * before the submitting thread has announced it, so the claim's event waits for that announcement.
+ */
 final class TransitionListeners {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransitionListeners.class);
+  private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final List<JobListener> listeners;
+  private final Set<JobId> announcing = ConcurrentHashMap.newKeySet();
 
   TransitionListeners(List<JobListener> listeners) {
     this.listeners = List.copyOf(listeners);
+  }
+
+  /** Called before jobs are inserted whose {@code REQUESTED} event this thread will fire. */
+  void announcing(List<JobId> ids) {
+    if (!listeners.isEmpty()) {
+      announcing.addAll(ids);
+    }
+  }
+
+  /** Called once their events were fired, or the insert failed. */
+  synchronized void announced(List<JobId> ids) {
+    if (!listeners.isEmpty()) {
+      ids.forEach(announcing::remove);
+      notifyAll();
+    }
+  }
+
+  /** Fires a claim's event once the job's submit event, if this node still owes it, was fired. */
+  void fireClaimed(JobTransition transition) {
+    if (!listeners.isEmpty() && announcing.contains(transition.jobId())) {
+      awaitAnnounced(transition.jobId());
+    }
+    fire(transition);
+  }
+
+  private synchronized void awaitAnnounced(JobId id) {
+    long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+    try {
+      while (announcing.contains(id)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void fire(JobTransition transition) {

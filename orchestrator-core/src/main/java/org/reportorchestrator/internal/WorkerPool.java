@@ -18,6 +18,7 @@ import org.reportorchestrator.JobId;
 import org.reportorchestrator.ReportCancelledException;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ReportTimeoutException;
+import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.StoredJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +73,20 @@ final class WorkerPool {
     try {
       executor.execute(() -> runAttempt(execution, registration));
     } catch (RuntimeException rejected) {
-      executions.remove(job.id());
       busy.decrementAndGet();
       if (execution.settle()) {
-        recorder.released(execution);
+        track(execution, recorder.released(execution));
       }
       throw rejected;
+    }
+  }
+
+  /** Gives back a job claimed too late to run: the pool is shutting down. */
+  void release(StoredJob job) {
+    Execution execution = begin(job);
+    busy.decrementAndGet();
+    if (execution.settle()) {
+      track(execution, recorder.released(execution));
     }
   }
 
@@ -101,7 +110,29 @@ final class WorkerPool {
     return execution;
   }
 
-  /** Attempts that are still in progress and not yet settled: the ones whose leases we renew. */
+  /**
+   * Attempts whose leases this node holds: those still running, and those that ended but whose
+   * outcome is not written yet. Their leases are renewed until the outcome is written, so that a
+   * slow or unreachable store does not let another node rerun a job that already finished here.
+   */
+  List<Execution> heldExecutions() {
+    return new ArrayList<>(executions.values());
+  }
+
+  /**
+   * Whether this node holds {@code lease}: its attempt runs here or its outcome is being written.
+   */
+  boolean holds(Lease lease) {
+    Execution execution = executions.get(lease.jobId());
+    return execution != null && execution.lease().equals(lease);
+  }
+
+  /** Stops renewing an attempt's lease because another claim owns the job now. */
+  void forget(Execution execution) {
+    executions.remove(execution.jobId(), execution);
+  }
+
+  /** Attempts that are still in progress and not yet settled. */
   List<Execution> activeExecutions() {
     List<Execution> active = new ArrayList<>();
     for (Execution execution : executions.values()) {
@@ -125,7 +156,9 @@ final class WorkerPool {
             execution.jobId(),
             execution.job().timeout());
         execution.interrupt();
-        recorder.failed(execution, new ReportTimeoutException(execution.job().timeout()));
+        track(
+            execution,
+            recorder.failed(execution, new ReportTimeoutException(execution.job().timeout())));
       }
     }
   }
@@ -141,8 +174,9 @@ final class WorkerPool {
       List<CompletableFuture<Void>> releases = new ArrayList<>();
       for (Execution execution : activeExecutions()) {
         if (execution.settle()) {
-          LOG.info("releasing job {} unfinished at shutdown", execution.jobId());
-          releases.add(recorder.released(execution));
+          CompletableFuture<Void> released = recorder.released(execution);
+          track(execution, released);
+          releases.add(released);
         }
       }
       executor.shutdownNow();
@@ -171,7 +205,11 @@ final class WorkerPool {
       }
       if (registration == null) {
         // Claims name this node's types, so only a store that ignores the filter gets here.
-        return execution.settle() ? recorder.released(execution) : recorded;
+        if (execution.settle()) {
+          recorded = recorder.released(execution);
+          track(execution, recorded);
+        }
+        return recorded;
       }
       Outcome outcome =
           job.cancellationRequested()
@@ -179,16 +217,8 @@ final class WorkerPool {
                   null, new ReportCancelledException("cancelled before this attempt started"))
               : invoke(execution, registration);
       if (execution.settle()) {
-        unwritten.incrementAndGet();
-        recorded =
-            outcome.failure == null
-                ? recorder.succeeded(execution, outcome.result)
-                : recorder.failed(execution, outcome.failure);
-        recorded.whenComplete(
-            (ignored, failure) -> {
-              unwritten.decrementAndGet();
-              onSlotFreed.run();
-            });
+        recorded = recordOutcome(execution, outcome);
+        track(execution, recorded);
       } else {
         LOG.debug(
             "job {} finished after its attempt was already settled; outcome discarded", job.id());
@@ -196,11 +226,38 @@ final class WorkerPool {
     } catch (Throwable unexpected) {
       LOG.error("unexpected failure while finishing job {}", job.id(), unexpected);
     } finally {
-      executions.remove(job.id(), execution);
       busy.decrementAndGet();
       onSlotFreed.run();
     }
     return recorded;
+  }
+
+  private CompletableFuture<Void> recordOutcome(Execution execution, Outcome outcome) {
+    try {
+      return outcome.failure == null
+          ? recorder.succeeded(execution, outcome.result)
+          : recorder.failed(execution, outcome.failure);
+    } catch (RuntimeException | Error e) {
+      // Deciding the outcome must not strand the job: record the fault itself as its failure.
+      return recorder.failed(
+          execution,
+          new IllegalStateException(
+              "could not record the attempt's outcome: " + e.getClass().getName()));
+    }
+  }
+
+  /**
+   * Keeps the attempt's lease held (and renewed) until its outcome is written, and counts the
+   * outcome among the unwritten ones meanwhile.
+   */
+  private void track(Execution execution, CompletableFuture<Void> recorded) {
+    unwritten.incrementAndGet();
+    recorded.whenComplete(
+        (ignored, failure) -> {
+          executions.remove(execution.jobId(), execution);
+          unwritten.decrementAndGet();
+          onSlotFreed.run();
+        });
   }
 
   private record Outcome(@Nullable ReportResult result, @Nullable Throwable failure) {}
@@ -211,6 +268,7 @@ final class WorkerPool {
     execution.bindThread(Thread.currentThread());
     MDC.put("jobId", job.id().toString());
     MDC.put("reportType", job.reportType());
+    MDC.put("attempt", Integer.toString(job.attempt()));
     try {
       return new Outcome(registration.task().run(context), null);
     } catch (Throwable failure) {
@@ -221,6 +279,7 @@ final class WorkerPool {
       Thread.interrupted();
       MDC.remove("jobId");
       MDC.remove("reportType");
+      MDC.remove("attempt");
     }
   }
 }

@@ -4,26 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.Progress;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ResultTooLargeException;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
@@ -36,8 +44,8 @@ import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
 
 /**
- * Group commit in the writer, against a store that records its {@code apply} calls: what is under
- * test is how transitions are grouped, not how a database applies them.
+ * The writer against a store that records its {@code apply} calls and fails on demand: what is
+ * under test is how transitions are grouped, retried and settled, not how a database applies them.
  */
 class TransitionWriterTest {
 
@@ -45,7 +53,10 @@ class TransitionWriterTest {
 
   private final RecordingStore store = new RecordingStore();
   private final TransitionWriter writer =
-      new TransitionWriter(store, NamedThreads.single("test-writer", null));
+      new TransitionWriter(
+          store,
+          new StoreHealth(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO),
+          NamedThreads.single("test-writer", null));
 
   @AfterEach
   void close() throws InterruptedException {
@@ -110,6 +121,102 @@ class TransitionWriterTest {
     assertThat(writer.write(stale).get(10, TimeUnit.SECONDS)).isFalse();
   }
 
+  @Test
+  void anUnreachableStoreDelaysTheWriteButNeverDropsIt() throws Exception {
+    store.release.countDown();
+    store.unreachableCalls.set(6);
+    writer.start();
+
+    CompletableFuture<Boolean> applied = writer.write(completion());
+
+    assertThat(applied.get(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.unreachableCalls.get()).isZero();
+    assertThat(writer.pendingCount()).isZero();
+  }
+
+  @Test
+  void aWriteWhoseAcknowledgementWasLostIsSettledByReadingTheJobBack() throws Exception {
+    store.release.countDown();
+    store.loseAcknowledgement.set(true);
+    writer.start();
+    List<CompletableFuture<Boolean>> written = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      written.add(writer.write(completion()));
+    }
+
+    for (CompletableFuture<Boolean> each : written) {
+      assertThat(each.get(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.committed).hasSize(8);
+    assertThat(store.finds.get()).isPositive();
+  }
+
+  @Test
+  void aTransitionThatLostItsFenceAfterAnUnknownCommitIsNotClaimedAsOurs() throws Exception {
+    Transition stale = completion();
+    store.stale.add(stale.jobId());
+    store.release.countDown();
+    store.unreachableCalls.set(1);
+    writer.start();
+
+    assertThat(writer.write(stale).get(30, TimeUnit.SECONDS)).isFalse();
+  }
+
+  @Test
+  void aLeaseIsQueuedOnce() throws Exception {
+    writer.start();
+    Transition first = completion();
+    CompletableFuture<Boolean> blocker = writer.write(completion());
+    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Boolean> once = writer.write(first);
+    CompletableFuture<Boolean> again =
+        writer.write(Transition.failed(first.lease(), NOW, new JobError("x", "y", "z")));
+
+    store.release.countDown();
+
+    assertThat(again).isSameAs(once);
+    assertThat(blocker.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(once.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.calls).extracting(List::size).containsExactly(1, 1);
+  }
+
+  @Test
+  void closeWritesWhatIsQueuedBeforeItStops() throws Exception {
+    store.release.countDown();
+    store.unreachableCalls.set(3);
+    writer.start();
+    CompletableFuture<Boolean> applied = writer.write(completion());
+
+    writer.close(Duration.ofSeconds(30));
+
+    assertThat(applied).isCompletedWithValue(true);
+  }
+
+  private static StoredJob rowAfter(Transition t) {
+    return new StoredJob(
+        t.jobId(),
+        "report",
+        Map.of(),
+        t.to(),
+        1,
+        3,
+        0,
+        null,
+        Duration.ofMinutes(1),
+        NOW,
+        t.at(),
+        NOW,
+        t.to().isTerminal() ? t.at() : null,
+        NOW,
+        Progress.NONE,
+        t.error(),
+        null,
+        null,
+        t.lease().fencingToken(),
+        null,
+        false);
+  }
+
   /** Records each apply call; blocks the first until released; refuses or fences chosen jobs. */
   private static final class RecordingStore implements JobRepository {
     final List<List<Transition>> calls = new CopyOnWriteArrayList<>();
@@ -117,9 +224,13 @@ class TransitionWriterTest {
     final CountDownLatch release = new CountDownLatch(1);
     final Set<JobId> refuse = new HashSet<>();
     final Set<JobId> stale = new HashSet<>();
+    final Map<JobId, Transition> committed = new ConcurrentHashMap<>();
+    final AtomicInteger unreachableCalls = new AtomicInteger();
+    final AtomicBoolean loseAcknowledgement = new AtomicBoolean();
+    final AtomicInteger finds = new AtomicInteger();
 
     @Override
-    public Set<JobId> apply(List<Transition> transitions) {
+    public List<Boolean> apply(List<Transition> transitions) {
       firstCallStarted.countDown();
       try {
         release.await();
@@ -127,16 +238,34 @@ class TransitionWriterTest {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
+      if (unreachableCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new StorageException("connection refused");
+      }
       for (Transition transition : transitions) {
         if (refuse.contains(transition.jobId())) {
           throw new ResultTooLargeException(2, 1);
         }
       }
       calls.add(List.copyOf(transitions));
-      Set<JobId> applied = new HashSet<>();
-      transitions.forEach(t -> applied.add(t.jobId()));
-      applied.removeAll(stale);
+      List<Boolean> applied = new ArrayList<>();
+      for (Transition t : transitions) {
+        boolean wins = !stale.contains(t.jobId()) && !committed.containsKey(t.jobId());
+        if (wins) {
+          committed.put(t.jobId(), t);
+        }
+        applied.add(wins);
+      }
+      if (loseAcknowledgement.getAndSet(false)) {
+        throw new StorageException("connection reset during COMMIT");
+      }
       return applied;
+    }
+
+    @Override
+    public Optional<StoredJob> find(JobId id) {
+      finds.incrementAndGet();
+      Transition t = committed.get(id);
+      return Optional.ofNullable(t == null ? null : rowAfter(t));
     }
 
     private static AssertionError unused() {
@@ -175,11 +304,6 @@ class TransitionWriterTest {
 
     @Override
     public List<StoredJob> findExpiredLeases(Instant now, int limit) {
-      throw unused();
-    }
-
-    @Override
-    public Optional<StoredJob> find(JobId id) {
       throw unused();
     }
 

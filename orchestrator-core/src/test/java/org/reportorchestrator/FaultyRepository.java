@@ -1,0 +1,161 @@
+package org.reportorchestrator;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.HeartbeatResult;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
+
+/**
+ * A real store behind switches that make it fail the way a database does: unreachable, losing the
+ * acknowledgement of a commit that went through, refusing data, or slow to purge. What is under
+ * test is the orchestrator's reaction; the store underneath is a real one. Thread-safe.
+ */
+public final class FaultyRepository implements JobRepository {
+
+  /** Every call throws, as an unreachable database would. */
+  public final AtomicBoolean down = new AtomicBoolean();
+
+  /** The next this-many applies commit, then throw as if the connection broke during COMMIT. */
+  public final AtomicInteger acknowledgementsToLose = new AtomicInteger();
+
+  /** An apply with a transition that matches throws {@link DataRejectedException}, writing none. */
+  public final AtomicReference<Predicate<Transition>> refuse =
+      new AtomicReference<>(transition -> false);
+
+  /** While set, purges wait for it to open. */
+  public final AtomicReference<CountDownLatch> purgeGate = new AtomicReference<>();
+
+  /** Every transition the delegate applied, in order. */
+  public final List<Transition> appliedTransitions = new CopyOnWriteArrayList<>();
+
+  public final AtomicInteger failedApplies = new AtomicInteger();
+  public final AtomicInteger failedCalls = new AtomicInteger();
+
+  private final JobRepository delegate;
+
+  public FaultyRepository(JobRepository delegate) {
+    this.delegate = delegate;
+  }
+
+  public JobRepository delegate() {
+    return delegate;
+  }
+
+  private <T> T call(Supplier<T> operation) {
+    if (down.get()) {
+      failedCalls.incrementAndGet();
+      throw new StorageException(
+          "store is down", new java.net.ConnectException("connection refused"));
+    }
+    return operation.get();
+  }
+
+  @Override
+  public List<InsertResult> insert(List<NewJob> jobs) {
+    return call(() -> delegate.insert(jobs));
+  }
+
+  @Override
+  public List<StoredJob> claim(ClaimRequest request) {
+    return call(() -> delegate.claim(request));
+  }
+
+  @Override
+  public long maxResultBytes() {
+    return delegate.maxResultBytes();
+  }
+
+  @Override
+  public List<Boolean> apply(List<Transition> transitions) {
+    if (down.get()) {
+      failedApplies.incrementAndGet();
+    }
+    return call(
+        () -> {
+          if (transitions.stream().anyMatch(refuse.get())) {
+            throw new DataRejectedException("value too long for type character varying(1000)");
+          }
+          List<Boolean> applied = delegate.apply(transitions);
+          for (int i = 0; i < transitions.size(); i++) {
+            if (applied.get(i)) {
+              appliedTransitions.add(transitions.get(i));
+            }
+          }
+          if (acknowledgementsToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            failedApplies.incrementAndGet();
+            throw new StorageException("I/O error: connection reset while reading COMMIT's answer");
+          }
+          return applied;
+        });
+  }
+
+  @Override
+  public HeartbeatResult extendLeases(LeaseExtension extension) {
+    return call(() -> delegate.extendLeases(extension));
+  }
+
+  @Override
+  public boolean updateProgress(ProgressUpdate update) {
+    return call(() -> delegate.updateProgress(update));
+  }
+
+  @Override
+  public boolean cancelQueued(JobId id, Instant now) {
+    return call(() -> delegate.cancelQueued(id, now));
+  }
+
+  @Override
+  public boolean requestCancellation(JobId id, Instant now) {
+    return call(() -> delegate.requestCancellation(id, now));
+  }
+
+  @Override
+  public List<StoredJob> findExpiredLeases(Instant now, int limit) {
+    return call(() -> delegate.findExpiredLeases(now, limit));
+  }
+
+  @Override
+  public Optional<StoredJob> find(JobId id) {
+    return call(() -> delegate.find(id));
+  }
+
+  @Override
+  public List<StoredJob> query(JobQuery query) {
+    return call(() -> delegate.query(query));
+  }
+
+  @Override
+  public Optional<InputStream> openResult(JobId id) {
+    return call(() -> delegate.openResult(id));
+  }
+
+  @Override
+  public int purgeFinished(Instant finishedBefore, int limit) {
+    CountDownLatch gate = purgeGate.get();
+    if (gate != null) {
+      try {
+        gate.await(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return call(() -> delegate.purgeFinished(finishedBefore, limit));
+  }
+}
