@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.spi.ClaimRequest;
@@ -476,6 +477,21 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
     JobSnapshot done = survivor.awaitCompletion(id, Duration.ofSeconds(60));
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aNodeThatOnlySubmitsRunsNoThreadsOfItsOwn() {
+    ThreadFactory counting =
+        runnable -> {
+          throw new AssertionError("a node that only submits made a thread");
+        };
+    ReportOrchestrator client = unstarted(b -> b.threadFactory(counting).submitOnly("report"));
+
+    JobId id = client.submit(ReportRequest.of("report"));
+    assertThat(client.get(id).state()).isEqualTo(JobState.REQUESTED);
+    assertThat(client.query(JobQuery.all())).hasSize(1);
+    assertThat(client.cancel(id)).isEqualTo(CancelOutcome.CANCELLED);
+    client.close();
   }
 
   @Test

@@ -28,17 +28,15 @@ import org.reportorchestrator.spi.StoredJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Everything behind {@code ReportOrchestrator}: the client calls and the runtime's lifecycle. */
+/**
+ * Everything behind {@code ReportOrchestrator}: the client calls (submit, read, cancel, wait),
+ * which need no threads of their own, and the lifecycle of the {@link NodeRuntime} that a started
+ * node runs jobs with.
+ */
 public final class Engine {
 
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private static final Duration MAX_TICK = Duration.ofMillis(250);
-
-  /** How long close() waits for a claim or rescue under way before it goes on without it. */
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
-  /** The longest close() tries to write outcomes after the grace period. */
-  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * NEW, then STARTED; close() moves through STOPPING, in which the node claims nothing new but
@@ -56,50 +54,17 @@ public final class Engine {
   private final JobRepository repository;
   private final TransitionListeners listeners;
   private final JobWaiters waiters;
-  private final TransitionWriter writer;
-  private final AttemptRecorder recorder;
-  private final WorkerPool pool;
-  private final Scheduler scheduler;
-  private final Maintenance maintenance;
-  private final LeaseKeeper leaseKeeper;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
   private @Nullable ScheduledExecutorService timer;
+
+  /** Made by start() or runDueJobs(); a node that only submits never has one. */
+  private volatile @Nullable NodeRuntime runtime;
 
   public Engine(Settings settings) {
     this.settings = settings;
     this.repository = settings.repository();
     this.listeners = new TransitionListeners(settings.listeners());
     this.waiters = new JobWaiters(repository);
-    StoreHealth health =
-        new StoreHealth(settings.clock(), settings.heartbeatInterval().multipliedBy(2));
-    this.writer =
-        new TransitionWriter(
-            repository,
-            health,
-            NamedThreads.single("orchestrator-writer", settings.threadFactory()));
-    this.recorder = new AttemptRecorder(settings, writer, listeners, waiters);
-    this.pool =
-        new WorkerPool(
-            settings,
-            recorder,
-            NamedThreads.numbered("orchestrator-worker", settings.threadFactory()),
-            this::wakeScheduler);
-    this.scheduler =
-        new Scheduler(
-            settings,
-            pool,
-            listeners,
-            health,
-            NamedThreads.single("orchestrator-scheduler", settings.threadFactory()));
-    this.maintenance =
-        new Maintenance(
-            settings,
-            pool,
-            writer,
-            recorder,
-            health,
-            NamedThreads.single("orchestrator-maintenance", settings.threadFactory()));
-    this.leaseKeeper = new LeaseKeeper(settings, pool, health);
   }
 
   public synchronized void start() {
@@ -114,12 +79,15 @@ public final class Engine {
               ? "orchestrator is already started"
               : "orchestrator is closed");
     }
-    writer.start();
+    // A runtime exists already if a test ran due jobs inline before starting.
+    NodeRuntime existing = runtime;
+    NodeRuntime started =
+        existing != null ? existing : new NodeRuntime(settings, listeners, waiters);
+    runtime = started;
+    started.start();
     // The timer may exist already (a caller waited before start); its one tick now also keeps
     // leases and deadlines, since tick() looks at the phase.
     timer();
-    scheduler.start();
-    maintenance.start();
     LOG.info(
         "orchestrator {} started: {} workers, report types {}",
         settings.nodeId(),
@@ -212,16 +180,23 @@ public final class Engine {
           "runDueJobs() is for an orchestrator that is not started (and not closed); it runs jobs"
               + " in the calling thread");
     }
-    writer.start();
+    NodeRuntime inline = inlineRuntime();
     int ran = 0;
-    while (true) {
-      List<StoredJob> claimed = scheduler.claim(settings.clock().instant(), 1);
-      if (claimed.isEmpty()) {
-        return ran;
-      }
-      pool.runInline(claimed.get(0));
+    while (inline.runOneInline()) {
       ran++;
     }
+    return ran;
+  }
+
+  private synchronized NodeRuntime inlineRuntime() {
+    NodeRuntime existing = runtime;
+    if (existing != null) {
+      return existing;
+    }
+    NodeRuntime inline = new NodeRuntime(settings, listeners, waiters);
+    inline.startInline();
+    runtime = inline;
+    return inline;
   }
 
   public Optional<JobSnapshot> find(JobId id) {
@@ -268,7 +243,8 @@ public final class Engine {
         return CancelOutcome.CANCELLED;
       }
       if (repository.requestCancellation(id, now)) {
-        Execution local = pool.execution(id);
+        NodeRuntime running = runtime;
+        Execution local = running == null ? null : running.execution(id);
         if (local != null && !local.isSettled()) {
           local.requestCancellation();
         }
@@ -300,8 +276,8 @@ public final class Engine {
   /**
    * Stop claiming and rescuing; give running attempts the grace period; release the rest to {@code
    * REQUESTED} and interrupt them; and keep renewing leases until every outcome and release is
-   * written (or could not be, for {@link #WRITE_TIMEOUT}). Idempotent; never waits on a store call
-   * that does not return.
+   * written (or could not be, for a while). Idempotent; never waits on a store call that does not
+   * return.
    */
   public void close() {
     Phase before;
@@ -313,12 +289,10 @@ public final class Engine {
     } while (!phase.compareAndSet(before, before == Phase.STARTED ? Phase.STOPPING : Phase.CLOSED));
     boolean interrupted = false;
     try {
-      if (before == Phase.STARTED) {
-        scheduler.stop(STOP_TIMEOUT);
-        maintenance.stop(STOP_TIMEOUT);
-        pool.shutdown(settings.shutdownGracePeriod());
+      NodeRuntime running = runtime;
+      if (running != null) {
+        running.stop(before == Phase.STARTED);
       }
-      writer.close(writeTimeout());
     } catch (InterruptedException e) {
       interrupted = true;
     } finally {
@@ -335,20 +309,12 @@ public final class Engine {
     }
   }
 
-  /**
-   * How long close() keeps trying to write outcomes after the grace period: through a short outage,
-   * but not past the lease, after which another node has taken the jobs anyway.
-   */
-  private Duration writeTimeout() {
-    Duration lease = settings.leaseDuration();
-    return lease.compareTo(WRITE_TIMEOUT) < 0 ? lease : WRITE_TIMEOUT;
-  }
-
   private void tick() {
     try {
       Phase now = phase.get();
-      if (now == Phase.STARTED || now == Phase.STOPPING) {
-        leaseKeeper.tick();
+      NodeRuntime running = runtime;
+      if (running != null && (now == Phase.STARTED || now == Phase.STOPPING)) {
+        running.tick();
       }
       if (!waiters.isEmpty()) {
         waiters.pollAll();
@@ -371,8 +337,9 @@ public final class Engine {
   }
 
   private void wakeScheduler() {
-    if (phase.get() == Phase.STARTED) {
-      scheduler.wakeUp();
+    NodeRuntime running = runtime;
+    if (running != null && phase.get() == Phase.STARTED) {
+      running.wakeUp();
     }
   }
 

@@ -1,0 +1,120 @@
+package org.reportorchestrator.internal;
+
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.spi.StoredJob;
+
+/**
+ * The parts of a node that run jobs: the writer of outcomes, the worker pool, the scheduler that
+ * claims, the maintenance thread that rescues and purges, and the lease keeper. Made only when a
+ * node starts (or runs due jobs inline in a test), so a node that only submits has none of them.
+ */
+final class NodeRuntime {
+
+  /** How long stop() waits for a claim or rescue under way before it goes on without it. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The longest stop() tries to write outcomes after the grace period. */
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Settings settings;
+  private final TransitionWriter writer;
+  private final WorkerPool pool;
+  private final Scheduler scheduler;
+  private final Maintenance maintenance;
+  private final LeaseKeeper leaseKeeper;
+
+  NodeRuntime(Settings settings, TransitionListeners listeners, JobWaiters waiters) {
+    this.settings = settings;
+    StoreHealth health =
+        new StoreHealth(settings.clock(), settings.heartbeatInterval().multipliedBy(2));
+    this.writer =
+        new TransitionWriter(
+            settings.repository(),
+            health,
+            NamedThreads.single("orchestrator-writer", settings.threadFactory()));
+    AttemptRecorder recorder = new AttemptRecorder(settings, writer, listeners, waiters);
+    this.pool =
+        new WorkerPool(
+            settings,
+            recorder,
+            NamedThreads.numbered("orchestrator-worker", settings.threadFactory()),
+            this::wakeUp);
+    this.scheduler =
+        new Scheduler(
+            settings,
+            pool,
+            listeners,
+            health,
+            NamedThreads.single("orchestrator-scheduler", settings.threadFactory()));
+    this.maintenance =
+        new Maintenance(
+            settings,
+            pool,
+            writer,
+            recorder,
+            health,
+            NamedThreads.single("orchestrator-maintenance", settings.threadFactory()));
+    this.leaseKeeper = new LeaseKeeper(settings, pool, health);
+  }
+
+  /** Starts claiming and running jobs. */
+  void start() {
+    writer.start();
+    scheduler.start();
+    maintenance.start();
+  }
+
+  /** Runs claimed jobs in the caller's thread instead: only the writer runs on its own. */
+  void startInline() {
+    writer.start();
+  }
+
+  /** Claims one due job and runs it in the calling thread; {@code false} if none was due. */
+  boolean runOneInline() {
+    List<StoredJob> claimed = scheduler.claim(settings.clock().instant(), 1);
+    if (claimed.isEmpty()) {
+      return false;
+    }
+    pool.runInline(claimed.get(0));
+    return true;
+  }
+
+  /** Renews leases and enforces deadlines; on the timer thread. */
+  void tick() {
+    leaseKeeper.tick();
+  }
+
+  void wakeUp() {
+    scheduler.wakeUp();
+  }
+
+  /** The attempt of {@code id} running on this node, if any. */
+  @Nullable Execution execution(JobId id) {
+    return pool.execution(id);
+  }
+
+  /**
+   * Stops claiming and rescuing, gives running attempts the grace period, releases the rest, and
+   * writes every outcome it can. The caller keeps ticking (heartbeats) until this returns.
+   */
+  void stop(boolean started) throws InterruptedException {
+    if (started) {
+      scheduler.stop(STOP_TIMEOUT);
+      maintenance.stop(STOP_TIMEOUT);
+      pool.shutdown(settings.shutdownGracePeriod());
+    }
+    writer.close(writeTimeout());
+  }
+
+  /**
+   * Through a short outage, but not past the lease, after which another node has taken the jobs
+   * anyway.
+   */
+  private Duration writeTimeout() {
+    Duration lease = settings.leaseDuration();
+    return lease.compareTo(WRITE_TIMEOUT) < 0 ? lease : WRITE_TIMEOUT;
+  }
+}
