@@ -46,6 +46,7 @@ public final class FaultyRepository implements JobRepository {
   public final List<Transition> appliedTransitions = new CopyOnWriteArrayList<>();
 
   public final AtomicInteger failedApplies = new AtomicInteger();
+  public final AtomicInteger failedClaims = new AtomicInteger();
   public final AtomicInteger failedCalls = new AtomicInteger();
 
   private final JobRepository delegate;
@@ -74,6 +75,9 @@ public final class FaultyRepository implements JobRepository {
 
   @Override
   public List<StoredJob> claim(ClaimRequest request) {
+    if (down.get()) {
+      failedClaims.incrementAndGet();
+    }
     return call(() -> delegate.claim(request));
   }
 
