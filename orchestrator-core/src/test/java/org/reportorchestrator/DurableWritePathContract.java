@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
 
 /**
  * How the orchestrator records outcomes when the store is slow, unreachable, ambiguous about a
@@ -172,7 +173,9 @@ public abstract class DurableWritePathContract extends OrchestratorFixture {
   void anOutcomeTheStoreRefusesFailsTheJobWithTheStoresErrorAtOnce() throws Exception {
     FaultyRepository faulty = new FaultyRepository(repository);
     faulty.refuse.set(
-        t -> t.result() != null && "refused-by-the-store.csv".equals(t.result().fileName()));
+        t ->
+            t instanceof Transition.Completed completed
+                && "refused-by-the-store.csv".equals(completed.result().fileName()));
     ReportOrchestrator node =
         started(
             b ->

@@ -112,9 +112,9 @@ final class AttemptRecorder {
     Instant keepPlace = job.runAt().isAfter(now) ? now : job.runAt();
     Transition transition =
         lastAttempt
-            ? Transition.failed(job.lease(), now, error)
-            : Transition.retry(job.lease(), now, keepPlace, error);
-    return record(job, transition.ifLeaseExpiredBefore(now));
+            ? Transition.failed(job.lease(), now, error).ifLeaseExpiredBefore(now)
+            : Transition.retry(job.lease(), now, keepPlace, error).ifLeaseExpiredBefore(now);
+    return record(job, transition);
   }
 
   private Transition decideAfterFailure(Execution execution, Throwable failure) {
@@ -209,7 +209,7 @@ final class AttemptRecorder {
   }
 
   private void onApplied(StoredJob job, Transition transition) {
-    int attempt = transition.refundAttempt() ? job.attempt() - 1 : job.attempt();
+    int attempt = transition instanceof Transition.Released ? job.attempt() - 1 : job.attempt();
     logApplied(job, transition);
     listeners.fire(
         new JobTransition(
@@ -253,7 +253,7 @@ final class AttemptRecorder {
               job.ownerNode(),
               job.attempt(),
               job.maxAttempts());
-        } else if (transition.refundAttempt()) {
+        } else if (transition instanceof Transition.Released) {
           LOG.info("released job {} ({}) unfinished at shutdown", job.id(), job.reportType());
         } else {
           LOG.info(
@@ -262,7 +262,7 @@ final class AttemptRecorder {
               job.reportType(),
               job.attempt(),
               job.maxAttempts(),
-              transition.nextRunAt(),
+              transition instanceof Transition.Retried retried ? retried.nextRunAt() : null,
               cause);
         }
       }

@@ -198,22 +198,19 @@ public final class InMemoryJobRepository implements JobRepository {
     if (transition.error() != null) {
       row.lastError = transition.error();
     }
-    switch (transition.to()) {
-      case COMPLETED -> {
-        ReportResult result = Objects.requireNonNull(transition.result(), "result");
-        row.finishedAt = at;
-        row.result = result.info();
-        row.content = result.bytes();
-        row.progress = new Progress(100, row.progress.message());
-      }
-      case FAILED, CANCELLED -> row.finishedAt = at;
-      case REQUESTED -> {
-        row.runAt = Objects.requireNonNull(transition.nextRunAt(), "nextRunAt");
-        if (transition.refundAttempt()) {
-          row.attempt = Math.max(0, row.attempt - 1);
-        }
-      }
-      case RUNNING -> throw new IllegalArgumentException("a transition cannot lead to RUNNING");
+    if (transition instanceof Transition.Completed completed) {
+      ReportResult result = completed.result();
+      row.finishedAt = at;
+      row.result = result.info();
+      row.content = result.bytes();
+      row.progress = new Progress(100, row.progress.message());
+    } else if (transition instanceof Transition.Retried retried) {
+      row.runAt = retried.nextRunAt();
+    } else if (transition instanceof Transition.Released) {
+      row.runAt = at;
+      row.attempt = Math.max(0, row.attempt - 1);
+    } else {
+      row.finishedAt = at;
     }
   }
 

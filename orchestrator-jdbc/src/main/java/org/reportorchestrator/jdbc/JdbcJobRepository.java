@@ -310,9 +310,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   @Override
   public List<Boolean> apply(List<Transition> transitions) {
     for (Transition transition : transitions) {
-      ReportResult result = transition.result();
-      if (result != null && result.sizeBytes() > maxResultBytes) {
-        throw new ResultTooLargeException(result.sizeBytes(), maxResultBytes);
+      if (transition instanceof Transition.Completed completed
+          && completed.result().sizeBytes() > maxResultBytes) {
+        throw new ResultTooLargeException(completed.result().sizeBytes(), maxResultBytes);
       }
     }
     if (transitions.isEmpty()) {
@@ -328,9 +328,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private List<Boolean> applyAll(Handle handle, List<Transition> transitions) {
     PreparedBatch batch = handle.prepareBatch(sql.applyTransition);
     for (Transition transition : transitions) {
-      boolean completed = transition.to() == JobState.COMPLETED;
       JobError error = transition.error();
-      ReportResult result = transition.result();
+      ReportResult result =
+          transition instanceof Transition.Completed completed ? completed.result() : null;
+      Instant nextRunAt =
+          transition instanceof Transition.Retried retried
+              ? retried.nextRunAt()
+              : transition instanceof Transition.Released ? transition.at() : null;
       long at = EpochMicros.of(transition.at());
       batch
           .bind("id", transition.jobId().value())
@@ -338,13 +342,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           .bind("to", transition.to().name())
           .bind("at", at)
           .bind("finishedAt", transition.to().isTerminal() ? Long.valueOf(at) : null)
-          .bind("nextRunAt", EpochMicros.ofNullable(transition.nextRunAt()))
-          .bind("refund", transition.refundAttempt() ? 1 : 0)
-          .bind("setError", !completed)
+          .bind("nextRunAt", EpochMicros.ofNullable(nextRunAt))
+          .bind("refund", transition instanceof Transition.Released ? 1 : 0)
+          .bind("setError", error != null)
           .bind("errorType", error == null ? null : error.type())
           .bind("errorMessage", error == null ? null : error.message())
           .bind("errorStack", error == null ? null : error.stackTrace())
-          .bind("completed", completed)
+          .bind("completed", result != null)
           .bind("resultContentType", result == null ? null : result.contentType())
           .bind("resultFileName", result == null ? null : result.fileName())
           .bind("resultSize", result == null ? null : Long.valueOf(result.sizeBytes()))
@@ -377,7 +381,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       for (Transition completion : completions) {
         results
             .bind("id", completion.jobId().value())
-            .bind("content", Objects.requireNonNull(completion.result()).bytes())
+            .bind("content", ((Transition.Completed) completion).result().bytes())
             .add();
       }
       results.execute();
@@ -386,8 +390,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   }
 
   private static boolean storesContent(Transition transition) {
-    ReportResult result = transition.result();
-    return result != null && result.sizeBytes() > 0;
+    return transition instanceof Transition.Completed completed
+        && completed.result().sizeBytes() > 0;
   }
 
   private static byte[] contentOrEmpty(byte @Nullable [] content) {
