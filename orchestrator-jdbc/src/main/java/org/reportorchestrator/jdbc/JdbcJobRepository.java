@@ -638,7 +638,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   }
 
   private static StorageException storageFailure(String action, Exception e) {
-    return new StorageException("JDBC job store could not " + action + ": " + e.getMessage(), e);
+    return SqlFailures.classify("JDBC job store could not " + action, e);
   }
 
   /** UUIDs as PostgreSQL and H2 order them: as 128-bit unsigned numbers. */
