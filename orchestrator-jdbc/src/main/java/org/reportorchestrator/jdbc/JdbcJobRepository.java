@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
@@ -117,6 +118,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
   private static final Comparator<StoredJob> CLAIM_ORDER =
       Comparator.comparingInt(StoredJob::priority)
           .reversed()
@@ -130,6 +132,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private final Sql sql;
   private final long maxResultBytes;
   private final @Nullable HikariDataSource ownedPool;
+  private final boolean pinReadCommitted;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcJobRepository(
@@ -137,8 +140,10 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       Dialect dialect,
       String tablePrefix,
       long maxResultBytes,
-      @Nullable HikariDataSource ownedPool) {
+      @Nullable HikariDataSource ownedPool,
+      boolean pinReadCommitted) {
     this.jdbi = jdbi;
+    this.pinReadCommitted = pinReadCommitted;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
     this.sql = new Sql(dialect, tablePrefix);
@@ -616,7 +621,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private <T> T withHandle(String action, HandleCallback<T, SQLException> callback) {
     checkOpen();
     try {
-      return jdbi.withHandle(callback);
+      return jdbi.withHandle(handle -> readCommitted(handle, callback));
     } catch (JdbiException | SQLException e) {
       throw storageFailure(action, e);
     }
@@ -625,10 +630,43 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private <T> T inTransaction(String action, HandleCallback<T, SQLException> callback) {
     checkOpen();
     try {
-      return jdbi.inTransaction(callback);
+      return jdbi.withHandle(
+          handle -> readCommitted(handle, inHandle -> inHandle.inTransaction(callback)));
     } catch (JdbiException | SQLException e) {
       throw storageFailure(action, e);
     }
+  }
+
+  /**
+   * Runs {@code callback} under READ COMMITTED, the level every statement of this store is written
+   * for: under REPEATABLE READ or SERIALIZABLE, PostgreSQL fails a claim or a fenced update that
+   * meets a row changed since its snapshot, where READ COMMITTED re-reads the row and goes on. A
+   * borrowed connection goes back to the host's pool with the level it came with.
+   */
+  private <T> T readCommitted(Handle handle, HandleCallback<T, SQLException> callback)
+      throws SQLException {
+    if (!pinReadCommitted) {
+      return callback.withHandle(handle);
+    }
+    Connection connection = handle.getConnection();
+    int hostLevel = connection.getTransactionIsolation();
+    if (hostLevel == Connection.TRANSACTION_READ_COMMITTED) {
+      return callback.withHandle(handle);
+    }
+    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    T result;
+    try {
+      result = callback.withHandle(handle);
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        connection.setTransactionIsolation(hostLevel);
+      } catch (SQLException restoreFailure) {
+        e.addSuppressed(restoreFailure);
+      }
+      throw e;
+    }
+    connection.setTransactionIsolation(hostLevel);
+    return result;
   }
 
   private void checkOpen() {
@@ -779,7 +817,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         if (createSchema) {
           SchemaMigrator.migrate(jdbi, dialect, prefix);
         }
-        return new JdbcJobRepository(jdbi, dialect, prefix, maxResultBytes, ownedPool);
+        boolean pinReadCommitted = ownedPool == null && !hostPoolKeepsReadCommitted(jdbi);
+        return new JdbcJobRepository(
+            jdbi, dialect, prefix, maxResultBytes, ownedPool, pinReadCommitted);
       } catch (JdbiException | SQLException e) {
         closeQuietly(ownedPool);
         throw storageFailure("start", e);
@@ -803,12 +843,33 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       if (config.getPoolName() == null) {
         config.setPoolName("orchestrator-jdbc");
       }
+      // HikariCP sets this on every new connection and restores it on any that come back changed,
+      // so the store's own pool is READ COMMITTED whatever the server's default, at no cost.
+      config.setTransactionIsolation(READ_COMMITTED);
       try {
         return new HikariDataSource(config);
       } catch (HikariPool.PoolInitializationException e) {
         throw new StorageException(
             "JDBC job store could not open its connection pool: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * Whether every connection of the host's pool is READ COMMITTED when borrowed, so the store can
+     * skip checking each one (a round trip on PostgreSQL): true of a HikariCP pool configured with
+     * that level, or whose connections start with it, since HikariCP resets a connection that comes
+     * back changed to the level its connections start with.
+     */
+    private boolean hostPoolKeepsReadCommitted(Jdbi jdbi) throws SQLException {
+      if (!(dataSource instanceof HikariDataSource hikari)) {
+        return false;
+      }
+      String configured = hikari.getTransactionIsolation();
+      if (configured != null) {
+        return configured.equals(READ_COMMITTED);
+      }
+      return jdbi.withHandle(handle -> handle.getConnection().getTransactionIsolation())
+          == Connection.TRANSACTION_READ_COMMITTED;
     }
 
     private static void closeQuietly(@Nullable HikariDataSource pool) {
