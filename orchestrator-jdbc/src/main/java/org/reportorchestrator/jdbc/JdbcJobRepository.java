@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
@@ -119,6 +120,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private static final int INSERT_ATTEMPTS = 3;
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
+  private static final Pattern PASSWORD_PARAMETER =
+      Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
   private static final Comparator<StoredJob> CLAIM_ORDER =
       Comparator.comparingInt(StoredJob::priority)
           .reversed()
@@ -789,8 +792,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     /**
      * Connects, recognises the database and, unless switched off, brings the schema up to date.
      *
-     * @throws IllegalArgumentException if a setting is missing or invalid, or the database is
-     *     neither PostgreSQL nor H2
+     * @throws IllegalArgumentException if a setting is missing or invalid, no JDBC driver on the
+     *     classpath accepts the URL (the message names the Maven dependency to add for a PostgreSQL
+     *     or H2 URL), or the database is neither PostgreSQL nor H2
      * @throws StorageException if the database cannot be reached or the schema not applied
      */
     public JdbcJobRepository build() {
@@ -843,6 +847,12 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       if (config.getPoolName() == null) {
         config.setPoolName("orchestrator-jdbc");
       }
+      if (config.getJdbcUrl() != null
+          && config.getDriverClassName() == null
+          && config.getDataSourceClassName() == null
+          && config.getDataSource() == null) {
+        requireDriverFor(config.getJdbcUrl());
+      }
       // HikariCP sets this on every new connection and restores it on any that come back changed,
       // so the store's own pool is READ COMMITTED whatever the server's default, at no cost.
       config.setTransactionIsolation(READ_COMMITTED);
@@ -870,6 +880,45 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       }
       return jdbi.withHandle(handle -> handle.getConnection().getTransactionIsolation())
           == Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    /**
+     * Refuses a URL no driver accepts before HikariCP does, since HikariCP reports it with a bare
+     * {@code RuntimeException}; says which dependency is missing when the URL is one we speak.
+     */
+    private static void requireDriverFor(String url) {
+      try {
+        DriverManager.getDriver(url);
+      } catch (SQLException noDriver) {
+        String shown = withoutSecrets(url);
+        if (url.startsWith("jdbc:postgresql:")) {
+          throw new IllegalArgumentException(
+              "jdbcUrl '"
+                  + shown
+                  + "': the PostgreSQL JDBC driver is not on the classpath; add the Maven"
+                  + " dependency org.postgresql:postgresql",
+              noDriver);
+        }
+        if (url.startsWith("jdbc:h2:")) {
+          throw new IllegalArgumentException(
+              "jdbcUrl '"
+                  + shown
+                  + "': the H2 JDBC driver is not on the classpath; add the Maven dependency"
+                  + " com.h2database:h2",
+              noDriver);
+        }
+        throw new IllegalArgumentException(
+            "jdbcUrl '"
+                + shown
+                + "' is accepted by no JDBC driver on the classpath; orchestrator-jdbc speaks"
+                + " PostgreSQL (jdbc:postgresql://host/database) and H2 (jdbc:h2:...)",
+            noDriver);
+      }
+    }
+
+    /** A URL fit for an exception message: a password in its parameters is masked. */
+    static String withoutSecrets(String url) {
+      return PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
     }
 
     private static void closeQuietly(@Nullable HikariDataSource pool) {
