@@ -50,6 +50,8 @@ import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobRepository} on PostgreSQL or H2 through Jdbi and a JDBC {@link DataSource}.
@@ -115,6 +117,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   /** The largest result stored unless {@link Builder#maxResultBytes(long)} sets another: 16 MiB. */
   public static final long DEFAULT_MAX_RESULT_BYTES = 16L * 1024 * 1024;
 
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcJobRepository.class);
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
@@ -822,6 +825,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           SchemaMigrator.migrate(jdbi, dialect, prefix);
         }
         boolean pinReadCommitted = ownedPool == null && !hostPoolKeepsReadCommitted(jdbi);
+        if (ownedPool == null && dialect == Dialect.H2) {
+          warnIfWritesAreDelayed(jdbi);
+        }
         return new JdbcJobRepository(
             jdbi, dialect, prefix, maxResultBytes, ownedPool, pinReadCommitted);
       } catch (JdbiException | SQLException e) {
@@ -852,6 +858,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           && config.getDataSourceClassName() == null
           && config.getDataSource() == null) {
         requireDriverFor(config.getJdbcUrl());
+      }
+      if (config.getJdbcUrl() != null) {
+        config.setJdbcUrl(H2Urls.withStoreSettings(config.getJdbcUrl()));
       }
       // HikariCP sets this on every new connection and restores it on any that come back changed,
       // so the store's own pool is READ COMMITTED whatever the server's default, at no cost.
@@ -919,6 +928,36 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     /** A URL fit for an exception message: a password in its parameters is masked. */
     static String withoutSecrets(String url) {
       return PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+    }
+
+    /**
+     * Warns when the host's H2 file database delays writes: a process killed within the delay loses
+     * jobs whose submit had returned. The store cannot change a host database's setting.
+     */
+    private static void warnIfWritesAreDelayed(Jdbi jdbi) throws SQLException {
+      jdbi.useHandle(
+          handle -> {
+            String path = handle.createQuery("SELECT DATABASE_PATH()").mapTo(String.class).one();
+            if (path == null) {
+              return; // in memory: nothing outlives the process anyway
+            }
+            int delay =
+                handle
+                    .createQuery(
+                        "SELECT CAST(SETTING_VALUE AS INT) FROM INFORMATION_SCHEMA.SETTINGS"
+                            + " WHERE SETTING_NAME = 'WRITE_DELAY'")
+                    .mapTo(Integer.class)
+                    .findOne()
+                    .orElse(0);
+            if (delay > 0) {
+              LOG.warn(
+                  "The H2 file database {} writes commits up to {} ms late (WRITE_DELAY), so a"
+                      + " process killed in that time loses jobs whose submit had returned; add"
+                      + " ;WRITE_DELAY=0 to the host DataSource's JDBC URL",
+                  path,
+                  delay);
+            }
+          });
     }
 
     private static void closeQuietly(@Nullable HikariDataSource pool) {
