@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -592,20 +593,57 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return content.map(ByteArrayInputStream::new);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL one node purges at a time: the batch runs in a transaction that first takes a
+   * transaction-scoped advisory lock ({@code pg_try_advisory_xact_lock}) whose key derives from the
+   * table prefix, and returns 0 at once if another node holds it; the lock goes with the commit.
+   * The batch passes over rows other transactions hold ({@code FOR UPDATE SKIP LOCKED}), so it
+   * never waits on a worker's write. Keep {@code limit} small (core asks for 500 at a time) so that
+   * each batch holds its locks briefly. On H2 the batch is one plain statement.
+   */
   @Override
   public int purgeFinished(Instant finishedBefore, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     long micros = EpochMicros.of(finishedBefore);
-    return withHandle(
-        "purge finished jobs",
+    HandleCallback<Integer, SQLException> purge =
         handle ->
             handle
                 .createUpdate(sql.purgeFinished)
                 .bind("before", micros)
                 .bind("limit", limit)
-                .execute());
+                .execute();
+    if (dialect != Dialect.POSTGRESQL) {
+      return withHandle("purge finished jobs", purge);
+    }
+    return inTransaction(
+        "purge finished jobs",
+        handle -> {
+          boolean ours =
+              handle
+                  .createQuery(sql.tryPurgeLock)
+                  .bind("key", purgeLockKey())
+                  .mapTo(Boolean.class)
+                  .one();
+          return ours ? purge.withHandle(handle) : 0;
+        });
+  }
+
+  /**
+   * The advisory lock key of this store's purge: a 64-bit FNV-1a hash of a fixed name and the table
+   * prefix, so stores on other tables of one database purge independently.
+   */
+  long purgeLockKey() {
+    long hash = 0xcbf29ce484222325L;
+    for (byte b :
+        ("org.reportorchestrator.purge:" + tablePrefix).getBytes(StandardCharsets.UTF_8)) {
+      hash ^= b & 0xff;
+      hash *= 0x100000001b3L;
+    }
+    return hash;
   }
 
   /**

@@ -99,6 +99,10 @@ abstract class JdbcStoreBehaviourTest {
   }
 
   List<StoredJob> claim(String node, int limit, Instant now) {
+    return claimFrom(store, node, limit, now);
+  }
+
+  static List<StoredJob> claimFrom(JdbcJobRepository store, String node, int limit, Instant now) {
     return store.claim(new ClaimRequest(node, TYPES, limit, now, now.plus(LEASE)));
   }
 
