@@ -76,8 +76,15 @@ import org.slf4j.LoggerFactory;
  * {@code now}. Lease expiry therefore compares instants written by different nodes' clocks, and
  * those clocks must agree (NTP) to well within the lease length.
  *
+ * <p>Every statement runs under READ COMMITTED, whatever the pool's or the server's default. An
+ * embedded H2 file URL the store builds its pool from gets {@code WRITE_DELAY=0} and {@code
+ * DB_CLOSE_ON_EXIT=FALSE} unless it names them, so that a job is on file once submit returns and
+ * the database stays open until {@link #close()}.
+ *
  * <p>Every failure to reach or use the database surfaces as {@link StorageException} with the
- * driver's exception as its cause.
+ * driver's exception as its cause; when the database refused the data itself (a value too long, a
+ * character it cannot hold, a violated constraint) it is a {@link
+ * org.reportorchestrator.DataRejectedException}, which core does not retry.
  */
 public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
