@@ -46,7 +46,7 @@ class JdbcUrlProblemsTest {
   @Test
   void aPostgresUrlWithoutThePostgresDriverNamesTheDependencyToAdd() throws Exception {
     List<String> outcome =
-        buildWithout("postgresql-", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        buildWithout("postgresql-", "jdbc:postgresql://db.example/app");
 
     assertThat(outcome.get(0)).isEqualTo(IllegalArgumentException.class.getName());
     assertThat(outcome.get(1)).contains("org.postgresql:postgresql");
