@@ -28,6 +28,10 @@ public record JobQuery(Set<JobState> states, @Nullable String reportType, int of
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ": " + limit);
     }
+    if (reportType != null) {
+      // a type no store can hold matches nothing; refused so that no store matches it loosely
+      StoredText.require("reportType", reportType);
+    }
   }
 
   /** The first 100 jobs of every state and type. */

@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record Progress(int percent, @Nullable String message) {
 
-  /** The longest progress message kept; longer ones are cut. */
+  /**
+   * The longest progress message kept; longer ones are cut at a code point boundary, and NUL
+   * characters and unpaired surrogates, which no store keeps, are replaced by U+FFFD.
+   */
   public static final int MAX_MESSAGE_LENGTH = 500;
 
   /** No progress reported yet. */
@@ -20,8 +23,8 @@ public record Progress(int percent, @Nullable String message) {
     if (percent < 0 || percent > 100) {
       throw new IllegalArgumentException("progress percent must be between 0 and 100: " + percent);
     }
-    if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
-      message = message.substring(0, MAX_MESSAGE_LENGTH);
+    if (message != null) {
+      message = StoredText.sanitize(message, MAX_MESSAGE_LENGTH);
     }
   }
 }

@@ -93,6 +93,8 @@ public final class ReportOrchestrator implements AutoCloseable {
   /** The most requests one {@link #submitAll} call takes. */
   public static final int MAX_BATCH = 10_000;
 
+  private static final Duration LONGEST_TIMED_WAIT = Duration.ofNanos(Long.MAX_VALUE);
+
   /**
    * Runs every job that is due now, one after another in the calling thread, until none is left.
    * Meant for tests of your own tasks: with a settable clock (see {@code
@@ -144,7 +146,8 @@ public final class ReportOrchestrator implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for the job to finish.
+   * Waits up to {@code timeout} for the job to finish; a timeout too long to count in nanoseconds
+   * (about 292 years, such as {@code ChronoUnit.FOREVER.getDuration()}) waits indefinitely.
    *
    * @return the final snapshot
    * @throws JobWaitTimeoutException if the job did not finish in time; the job goes on
@@ -154,7 +157,10 @@ public final class ReportOrchestrator implements AutoCloseable {
   public JobSnapshot awaitCompletion(JobId id, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
     try {
-      return whenFinished(id).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      CompletableFuture<JobSnapshot> finished = whenFinished(id);
+      return timeout.compareTo(LONGEST_TIMED_WAIT) >= 0
+          ? finished.get()
+          : finished.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new JobWaitTimeoutException(
           id, timeout, engine.find(id).map(JobSnapshot::state).orElse(null));
@@ -250,6 +256,7 @@ public final class ReportOrchestrator implements AutoCloseable {
         throw new IllegalArgumentException(
             "nodeId must be 1 to 100 non-blank characters: '" + nodeId + "'");
       }
+      StoredText.require("nodeId", nodeId);
       this.nodeId = nodeId;
       return this;
     }

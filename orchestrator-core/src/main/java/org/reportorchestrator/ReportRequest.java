@@ -13,6 +13,11 @@ import org.jspecify.annotations.Nullable;
  * and thread-safe. Build one with {@link #builder(String)}; every bound is checked here, so a bad
  * request fails before anything reaches the store.
  *
+ * <p>Every store keeps the text of a request exactly as given, so text it could not keep is refused
+ * here, the same whichever store is used: the report type, the idempotency key and every parameter
+ * name and value must be well-formed UTF-16 (no surrogate without its partner) and contain no NUL
+ * character (U+0000). Lengths are counted in UTF-16 chars ({@link String#length()}).
+ *
  * @param reportType the registered type of report to run
  * @param parameters string parameters handed to the task; at most {@value #MAX_PARAMETERS} entries
  *     and {@value #MAX_PARAMETERS_BYTES} bytes of UTF-8 in keys and values together
@@ -52,6 +57,18 @@ public record ReportRequest(
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 100;
 
+  /** The longest timeout a request (or a report type's {@link TaskOptions}) may set: 7 days. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+  /** The longest {@code startAfter} delay: 100 years. */
+  public static final Duration MAX_START_DELAY = Duration.ofDays(36_525);
+
+  /** The earliest {@code startAt}: the start of year 0. */
+  public static final Instant EARLIEST_START_AT = Instant.parse("0000-01-01T00:00:00Z");
+
+  /** The latest {@code startAt}: the end of year 9999. */
+  public static final Instant LATEST_START_AT = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   public ReportRequest {
     reportType = checkReportType(reportType);
     parameters = checkParameters(parameters);
@@ -59,27 +76,42 @@ public record ReportRequest(
       if (idempotencyKey.isBlank()) {
         throw new IllegalArgumentException("idempotencyKey must not be blank");
       }
-      if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw new IllegalArgumentException(
-            "idempotencyKey is "
-                + idempotencyKey.length()
-                + " characters long; the limit is "
-                + MAX_IDEMPOTENCY_KEY_LENGTH);
-      }
+      StoredText.require("idempotencyKey", idempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH);
     }
     if (startAt != null && startAfter != null) {
       throw new IllegalArgumentException("set at most one of startAt and startAfter");
     }
-    if (startAfter != null && startAfter.isNegative()) {
-      throw new IllegalArgumentException("startAfter must not be negative: " + startAfter);
+    if (startAfter != null
+        && (startAfter.isNegative() || startAfter.compareTo(MAX_START_DELAY) > 0)) {
+      throw new IllegalArgumentException(
+          "startAfter must be between zero and " + MAX_START_DELAY + " (100 years): " + startAfter);
+    }
+    if (startAt != null
+        && (startAt.isBefore(EARLIEST_START_AT) || startAt.isAfter(LATEST_START_AT))) {
+      throw new IllegalArgumentException(
+          "startAt must be between "
+              + EARLIEST_START_AT
+              + " and "
+              + LATEST_START_AT
+              + ": "
+              + startAt);
     }
     if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT)) {
       throw new IllegalArgumentException(
           "maxAttempts must be between 1 and " + MAX_ATTEMPTS_LIMIT + ": " + maxAttempts);
     }
-    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    if (timeout != null) {
+      checkTimeout(timeout);
     }
+  }
+
+  /** Refuses a timeout that is not positive or longer than {@link #MAX_TIMEOUT}. */
+  static Duration checkTimeout(Duration timeout) {
+    if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "timeout must be positive and at most " + MAX_TIMEOUT + " (7 days): " + timeout);
+    }
+    return timeout;
   }
 
   /** A request for {@code reportType} with no parameters and default scheduling. */
@@ -110,7 +142,7 @@ public record ReportRequest(
               + " characters long; the limit is "
               + MAX_REPORT_TYPE_LENGTH);
     }
-    return reportType;
+    return StoredText.require("reportType", reportType);
   }
 
   private static Map<String, String> checkParameters(@Nullable Map<String, String> parameters) {
@@ -141,9 +173,11 @@ public record ReportRequest(
                 + " characters long; the limit is "
                 + MAX_PARAMETER_NAME_LENGTH);
       }
+      StoredText.require("a parameter name", name);
       if (value == null) {
         throw new IllegalArgumentException("parameter '" + name + "' has a null value");
       }
+      StoredText.require("the value of parameter '" + name + "'", value);
       bytes += name.getBytes(StandardCharsets.UTF_8).length;
       bytes += value.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_PARAMETERS_BYTES) {

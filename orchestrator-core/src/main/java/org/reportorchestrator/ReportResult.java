@@ -12,6 +12,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a {@link ReportTask} produces: content with its type, an optional file name and a few
  * metadata entries. Immutable and thread-safe; the {@code with...} methods return copies.
+ *
+ * <p>Every store keeps a result's text exactly as given, so text it could not keep is refused here,
+ * the same whichever store is used: the content type, the file name and every metadata key and
+ * value must be well-formed UTF-16 (no surrogate without its partner), contain no NUL character
+ * (U+0000) and fit their limits, counted in UTF-16 chars ({@link String#length()}).
  */
 public final class ReportResult {
 
@@ -20,6 +25,12 @@ public final class ReportResult {
 
   /** The longest metadata key or value. */
   public static final int MAX_METADATA_LENGTH = 1_000;
+
+  /** The longest content type; the JDBC store's column holds 255 characters. */
+  public static final int MAX_CONTENT_TYPE_LENGTH = 255;
+
+  /** The longest file name; the JDBC store's column holds 1,000 characters. */
+  public static final int MAX_FILE_NAME_LENGTH = 1_000;
 
   private static final byte[] NO_BYTES = new byte[0];
 
@@ -48,6 +59,7 @@ public final class ReportResult {
     if (contentType == null || contentType.isBlank()) {
       throw new IllegalArgumentException("contentType must not be blank");
     }
+    StoredText.require("contentType", contentType, MAX_CONTENT_TYPE_LENGTH);
     return new ReportResult(content.clone(), contentType, null, Map.of());
   }
 
@@ -60,6 +72,7 @@ public final class ReportResult {
     if (fileName == null || fileName.isBlank()) {
       throw new IllegalArgumentException("fileName must not be blank");
     }
+    StoredText.require("fileName", fileName, MAX_FILE_NAME_LENGTH);
     return new ReportResult(content, contentType, fileName, metadata);
   }
 
@@ -77,6 +90,8 @@ public final class ReportResult {
       throw new IllegalArgumentException(
           "metadata '" + key + "' is longer than " + MAX_METADATA_LENGTH + " characters");
     }
+    StoredText.require("a metadata key", key);
+    StoredText.require("the value of metadata '" + key + "'", value);
     Map<String, String> copy = new LinkedHashMap<>(metadata);
     copy.put(key, value);
     if (copy.size() > MAX_METADATA_ENTRIES) {

@@ -17,8 +17,8 @@ public record TaskOptions(@Nullable RetryPolicy retryPolicy, @Nullable Duration 
   public static final TaskOptions DEFAULTS = new TaskOptions(null, null);
 
   public TaskOptions {
-    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    if (timeout != null) {
+      ReportRequest.checkTimeout(timeout);
     }
   }
 

@@ -88,7 +88,7 @@ class ReportRequestTest {
         .hasMessageContaining("timeout must be positive");
     assertThatThrownBy(
             () -> ReportRequest.builder("sales").startAfter(Duration.ofSeconds(-1)).build())
-        .hasMessageContaining("startAfter must not be negative");
+        .hasMessageContaining("startAfter must be between zero and");
     assertThatThrownBy(() -> ReportRequest.builder("sales").idempotencyKey(" ").build())
         .hasMessageContaining("idempotencyKey must not be blank");
     assertThatThrownBy(

@@ -5,6 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
@@ -48,6 +51,8 @@ import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobRepository} on PostgreSQL or H2 through Jdbi and a JDBC {@link DataSource}.
@@ -71,8 +76,15 @@ import org.reportorchestrator.spi.Transition;
  * {@code now}. Lease expiry therefore compares instants written by different nodes' clocks, and
  * those clocks must agree (NTP) to well within the lease length.
  *
+ * <p>Every statement runs under READ COMMITTED, whatever the pool's or the server's default. An
+ * embedded H2 file URL the store builds its pool from gets {@code WRITE_DELAY=0} and {@code
+ * DB_CLOSE_ON_EXIT=FALSE} unless it names them, so that a job is on file once submit returns and
+ * the database stays open until {@link #close()}.
+ *
  * <p>Every failure to reach or use the database surfaces as {@link StorageException} with the
- * driver's exception as its cause.
+ * driver's exception as its cause; when the database refused the data itself (a value too long, a
+ * character it cannot hold, a violated constraint) it is a {@link
+ * org.reportorchestrator.DataRejectedException}, which core does not retry.
  */
 public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
@@ -113,10 +125,14 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   /** The largest result stored unless {@link Builder#maxResultBytes(long)} sets another: 16 MiB. */
   public static final long DEFAULT_MAX_RESULT_BYTES = 16L * 1024 * 1024;
 
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcJobRepository.class);
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
+  private static final Pattern PASSWORD_PARAMETER =
+      Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
   private static final Comparator<StoredJob> CLAIM_ORDER =
       Comparator.comparingInt(StoredJob::priority)
           .reversed()
@@ -130,6 +146,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private final Sql sql;
   private final long maxResultBytes;
   private final @Nullable HikariDataSource ownedPool;
+  private final boolean pinReadCommitted;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcJobRepository(
@@ -137,8 +154,10 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       Dialect dialect,
       String tablePrefix,
       long maxResultBytes,
-      @Nullable HikariDataSource ownedPool) {
+      @Nullable HikariDataSource ownedPool,
+      boolean pinReadCommitted) {
     this.jdbi = jdbi;
+    this.pinReadCommitted = pinReadCommitted;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
     this.sql = new Sql(dialect, tablePrefix);
@@ -573,20 +592,57 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return content.map(ByteArrayInputStream::new);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL one node purges at a time: the batch runs in a transaction that first takes a
+   * transaction-scoped advisory lock ({@code pg_try_advisory_xact_lock}) whose key derives from the
+   * table prefix, and returns 0 at once if another node holds it; the lock goes with the commit.
+   * The batch passes over rows other transactions hold ({@code FOR UPDATE SKIP LOCKED}), so it
+   * never waits on a worker's write. Keep {@code limit} small (core asks for 500 at a time) so that
+   * each batch holds its locks briefly. On H2 the batch is one plain statement.
+   */
   @Override
   public int purgeFinished(Instant finishedBefore, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     long micros = EpochMicros.of(finishedBefore);
-    return withHandle(
-        "purge finished jobs",
+    HandleCallback<Integer, SQLException> purge =
         handle ->
             handle
                 .createUpdate(sql.purgeFinished)
                 .bind("before", micros)
                 .bind("limit", limit)
-                .execute());
+                .execute();
+    if (dialect != Dialect.POSTGRESQL) {
+      return withHandle("purge finished jobs", purge);
+    }
+    return inTransaction(
+        "purge finished jobs",
+        handle -> {
+          boolean ours =
+              handle
+                  .createQuery(sql.tryPurgeLock)
+                  .bind("key", purgeLockKey())
+                  .mapTo(Boolean.class)
+                  .one();
+          return ours ? purge.withHandle(handle) : 0;
+        });
+  }
+
+  /**
+   * The advisory lock key of this store's purge: a 64-bit FNV-1a hash of a fixed name and the table
+   * prefix, so stores on other tables of one database purge independently.
+   */
+  long purgeLockKey() {
+    long hash = 0xcbf29ce484222325L;
+    for (byte b :
+        ("org.reportorchestrator.purge:" + tablePrefix).getBytes(StandardCharsets.UTF_8)) {
+      hash ^= b & 0xff;
+      hash *= 0x100000001b3L;
+    }
+    return hash;
   }
 
   /**
@@ -608,7 +664,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private <T> T withHandle(String action, HandleCallback<T, SQLException> callback) {
     checkOpen();
     try {
-      return jdbi.withHandle(callback);
+      return jdbi.withHandle(handle -> readCommitted(handle, callback));
     } catch (JdbiException | SQLException e) {
       throw storageFailure(action, e);
     }
@@ -617,10 +673,43 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private <T> T inTransaction(String action, HandleCallback<T, SQLException> callback) {
     checkOpen();
     try {
-      return jdbi.inTransaction(callback);
+      return jdbi.withHandle(
+          handle -> readCommitted(handle, inHandle -> inHandle.inTransaction(callback)));
     } catch (JdbiException | SQLException e) {
       throw storageFailure(action, e);
     }
+  }
+
+  /**
+   * Runs {@code callback} under READ COMMITTED, the level every statement of this store is written
+   * for: under REPEATABLE READ or SERIALIZABLE, PostgreSQL fails a claim or a fenced update that
+   * meets a row changed since its snapshot, where READ COMMITTED re-reads the row and goes on. A
+   * borrowed connection goes back to the host's pool with the level it came with.
+   */
+  private <T> T readCommitted(Handle handle, HandleCallback<T, SQLException> callback)
+      throws SQLException {
+    if (!pinReadCommitted) {
+      return callback.withHandle(handle);
+    }
+    Connection connection = handle.getConnection();
+    int hostLevel = connection.getTransactionIsolation();
+    if (hostLevel == Connection.TRANSACTION_READ_COMMITTED) {
+      return callback.withHandle(handle);
+    }
+    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    T result;
+    try {
+      result = callback.withHandle(handle);
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        connection.setTransactionIsolation(hostLevel);
+      } catch (SQLException restoreFailure) {
+        e.addSuppressed(restoreFailure);
+      }
+      throw e;
+    }
+    connection.setTransactionIsolation(hostLevel);
+    return result;
   }
 
   private void checkOpen() {
@@ -630,7 +719,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   }
 
   private static StorageException storageFailure(String action, Exception e) {
-    return new StorageException("JDBC job store could not " + action + ": " + e.getMessage(), e);
+    return SqlFailures.classify("JDBC job store could not " + action, e);
   }
 
   /** UUIDs as PostgreSQL and H2 order them: as 128-bit unsigned numbers. */
@@ -743,8 +832,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     /**
      * Connects, recognises the database and, unless switched off, brings the schema up to date.
      *
-     * @throws IllegalArgumentException if a setting is missing or invalid, or the database is
-     *     neither PostgreSQL nor H2
+     * @throws IllegalArgumentException if a setting is missing or invalid, no JDBC driver on the
+     *     classpath accepts the URL (the message names the Maven dependency to add for a PostgreSQL
+     *     or H2 URL), or the database is neither PostgreSQL nor H2
      * @throws StorageException if the database cannot be reached or the schema not applied
      */
     public JdbcJobRepository build() {
@@ -771,7 +861,12 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         if (createSchema) {
           SchemaMigrator.migrate(jdbi, dialect, prefix);
         }
-        return new JdbcJobRepository(jdbi, dialect, prefix, maxResultBytes, ownedPool);
+        boolean pinReadCommitted = ownedPool == null && !hostPoolKeepsReadCommitted(jdbi);
+        if (ownedPool == null && dialect == Dialect.H2) {
+          warnIfWritesAreDelayed(jdbi);
+        }
+        return new JdbcJobRepository(
+            jdbi, dialect, prefix, maxResultBytes, ownedPool, pinReadCommitted);
       } catch (JdbiException | SQLException e) {
         closeQuietly(ownedPool);
         throw storageFailure("start", e);
@@ -795,12 +890,111 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       if (config.getPoolName() == null) {
         config.setPoolName("orchestrator-jdbc");
       }
+      if (config.getJdbcUrl() != null
+          && config.getDriverClassName() == null
+          && config.getDataSourceClassName() == null
+          && config.getDataSource() == null) {
+        requireDriverFor(config.getJdbcUrl());
+      }
+      if (config.getJdbcUrl() != null) {
+        config.setJdbcUrl(H2Urls.withStoreSettings(config.getJdbcUrl()));
+      }
+      // HikariCP sets this on every new connection and restores it on any that come back changed,
+      // so the store's own pool is READ COMMITTED whatever the server's default, at no cost.
+      config.setTransactionIsolation(READ_COMMITTED);
       try {
         return new HikariDataSource(config);
       } catch (HikariPool.PoolInitializationException e) {
         throw new StorageException(
             "JDBC job store could not open its connection pool: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * Whether every connection of the host's pool is READ COMMITTED when borrowed, so the store can
+     * skip checking each one (a round trip on PostgreSQL): true of a HikariCP pool configured with
+     * that level, or whose connections start with it, since HikariCP resets a connection that comes
+     * back changed to the level its connections start with.
+     */
+    private boolean hostPoolKeepsReadCommitted(Jdbi jdbi) throws SQLException {
+      if (!(dataSource instanceof HikariDataSource hikari)) {
+        return false;
+      }
+      String configured = hikari.getTransactionIsolation();
+      if (configured != null) {
+        return configured.equals(READ_COMMITTED);
+      }
+      return jdbi.withHandle(handle -> handle.getConnection().getTransactionIsolation())
+          == Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    /**
+     * Refuses a URL no driver accepts before HikariCP does, since HikariCP reports it with a bare
+     * {@code RuntimeException}; says which dependency is missing when the URL is one we speak.
+     */
+    private static void requireDriverFor(String url) {
+      try {
+        DriverManager.getDriver(url);
+      } catch (SQLException noDriver) {
+        String shown = withoutSecrets(url);
+        if (url.startsWith("jdbc:postgresql:")) {
+          throw new IllegalArgumentException(
+              "jdbcUrl '"
+                  + shown
+                  + "': the PostgreSQL JDBC driver is not on the classpath; add the Maven"
+                  + " dependency org.postgresql:postgresql",
+              noDriver);
+        }
+        if (url.startsWith("jdbc:h2:")) {
+          throw new IllegalArgumentException(
+              "jdbcUrl '"
+                  + shown
+                  + "': the H2 JDBC driver is not on the classpath; add the Maven dependency"
+                  + " com.h2database:h2",
+              noDriver);
+        }
+        throw new IllegalArgumentException(
+            "jdbcUrl '"
+                + shown
+                + "' is accepted by no JDBC driver on the classpath; orchestrator-jdbc speaks"
+                + " PostgreSQL (jdbc:postgresql://host/database) and H2 (jdbc:h2:...)",
+            noDriver);
+      }
+    }
+
+    /** A URL fit for an exception message: a password in its parameters is masked. */
+    static String withoutSecrets(String url) {
+      return PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+    }
+
+    /**
+     * Warns when the host's H2 file database delays writes: a process killed within the delay loses
+     * jobs whose submit had returned. The store cannot change a host database's setting.
+     */
+    private static void warnIfWritesAreDelayed(Jdbi jdbi) throws SQLException {
+      jdbi.useHandle(
+          handle -> {
+            String path = handle.createQuery("SELECT DATABASE_PATH()").mapTo(String.class).one();
+            if (path == null) {
+              return; // in memory: nothing outlives the process anyway
+            }
+            int delay =
+                handle
+                    .createQuery(
+                        "SELECT CAST(SETTING_VALUE AS INT) FROM INFORMATION_SCHEMA.SETTINGS"
+                            + " WHERE SETTING_NAME = 'WRITE_DELAY'")
+                    .mapTo(Integer.class)
+                    .findOne()
+                    .orElse(0);
+            if (delay > 0) {
+              LOG.warn(
+                  "The H2 file database {} writes commits up to {} ms late (WRITE_DELAY), so a"
+                      + " process killed in that time loses jobs whose submit had returned; add"
+                      + " ;WRITE_DELAY=0 to the host DataSource's JDBC URL",
+                  path,
+                  delay);
+            }
+          });
     }
 
     private static void closeQuietly(@Nullable HikariDataSource pool) {

@@ -40,6 +40,7 @@ final class Sql {
   final String findById;
   final String openResult;
   final String purgeFinished;
+  final String tryPurgeLock;
 
   Sql(JdbcJobRepository.Dialect dialect, String prefix) {
     jobs = prefix + "jobs";
@@ -164,7 +165,11 @@ final class Sql {
             + " WHERE state IN "
             + TERMINAL
             + " AND finished_at < :before"
-            + " ORDER BY finished_at LIMIT :limit)";
+            + " ORDER BY finished_at LIMIT :limit"
+            // PostgreSQL: rows another transaction holds (a purge that overlaps, a late writer) are
+            // passed over rather than waited for; H2 has no SKIP LOCKED worth the name
+            + (dialect == JdbcJobRepository.Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED)" : ")");
+    tryPurgeLock = "SELECT pg_try_advisory_xact_lock(:key)";
   }
 
   /**

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.reportorchestrator.DataRejectedException;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
@@ -98,6 +99,10 @@ abstract class JdbcStoreBehaviourTest {
   }
 
   List<StoredJob> claim(String node, int limit, Instant now) {
+    return claimFrom(store, node, limit, now);
+  }
+
+  static List<StoredJob> claimFrom(JdbcJobRepository store, String node, int limit, Instant now) {
     return store.claim(new ClaimRequest(node, TYPES, limit, now, now.plus(LEASE)));
   }
 
@@ -155,8 +160,22 @@ abstract class JdbcStoreBehaviourTest {
 
     assertThatThrownBy(() -> store.insert(List.of(job(), job, job)))
         .isInstanceOf(StorageException.class)
+        .isNotInstanceOf(DataRejectedException.class)
         .hasCauseInstanceOf(RuntimeException.class);
 
+    assertThat(store.query(JobQuery.all())).isEmpty();
+  }
+
+  @Test
+  void aValueTooLongForItsColumnIsRejectedDataAndTheMessageShowsNeitherStatementNorValue() {
+    String key = "secret-" + "k".repeat(300);
+
+    assertThatThrownBy(() -> store.insert(List.of(job(key, 0, T0, T0))))
+        .isInstanceOf(DataRejectedException.class)
+        .hasMessageContaining("insert a job")
+        .hasMessageContaining("SQLState 22001")
+        .hasMessageNotContaining("INSERT")
+        .hasMessageNotContaining("secret-");
     assertThat(store.query(JobQuery.all())).isEmpty();
   }
 

@@ -1,6 +1,7 @@
 package org.reportorchestrator.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.reportorchestrator.DataRejectedException;
+import org.reportorchestrator.JobQuery;
 
 class PostgresStoreTest extends JdbcStoreBehaviourTest {
 
@@ -22,6 +25,18 @@ class PostgresStoreTest extends JdbcStoreBehaviourTest {
   @Override
   void dropTables(String tablePrefix) {
     TestPostgres.dropTables(tablePrefix);
+  }
+
+  @Test
+  void aNulCharacterIsRejectedDataWithoutTheStatementInTheMessage() {
+    String key = "secret\u0000key";
+
+    assertThatThrownBy(() -> store.insert(List.of(job(key, 0, T0, T0))))
+        .isInstanceOf(DataRejectedException.class)
+        .hasMessageStartingWith("JDBC job store could not insert a job: ")
+        .hasMessageNotContaining("INSERT")
+        .hasMessageNotContaining("secret");
+    assertThat(store.query(JobQuery.all())).isEmpty();
   }
 
   @Test

@@ -1,0 +1,56 @@
+package org.reportorchestrator.jdbc;
+
+import java.util.Locale;
+
+/**
+ * The settings the store adds to an H2 URL it builds its own pool from, so that an embedded file
+ * database keeps the store's promises. Stateless.
+ *
+ * <ul>
+ *   <li>{@code WRITE_DELAY=0}: by default H2 writes committed changes to its file up to 500 ms
+ *       later, so a process killed right after {@code submit} returned loses jobs it acknowledged.
+ *       With 0 every commit reaches the file (the operating system's cache, not the disk: a killed
+ *       process loses nothing, a power cut may).
+ *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: by default H2's own shutdown hook closes the database when
+ *       the JVM begins to exit, while the orchestrator's shutdown grace period still wants to
+ *       record the outcomes of running jobs. The store's {@code close()} closes its pool, and H2
+ *       closes the database with its last connection.
+ * </ul>
+ *
+ * <p>A setting the URL already names is left as it is.
+ */
+final class H2Urls {
+
+  static final String WRITE_DELAY = "WRITE_DELAY";
+  static final String DB_CLOSE_ON_EXIT = "DB_CLOSE_ON_EXIT";
+
+  private H2Urls() {}
+
+  /** Whether {@code url} opens an embedded H2 database kept in files. */
+  static boolean isEmbeddedFile(String url) {
+    if (!url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())) {
+      return false;
+    }
+    String rest = url.substring("jdbc:h2:".length()).toLowerCase(Locale.ROOT);
+    return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:");
+  }
+
+  /** {@code url} with the store's settings added where it does not name them itself. */
+  static String withStoreSettings(String url) {
+    if (!isEmbeddedFile(url)) {
+      return url;
+    }
+    String withSettings = url;
+    if (!names(url, WRITE_DELAY)) {
+      withSettings += ";" + WRITE_DELAY + "=0";
+    }
+    if (!names(url, DB_CLOSE_ON_EXIT)) {
+      withSettings += ";" + DB_CLOSE_ON_EXIT + "=FALSE";
+    }
+    return withSettings;
+  }
+
+  private static boolean names(String url, String setting) {
+    return url.toUpperCase(Locale.ROOT).contains(";" + setting + "=");
+  }
+}
