@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.ReportContext;
 import org.reportorchestrator.ReportOrchestrator;
@@ -72,8 +73,9 @@ public final class NodeMain {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(required("jdbc-url"));
     config.setPoolName("executions-" + node);
-    config.setMaximumPoolSize(3);
-    config.setMinimumIdle(1);
+    int size = Math.min(number("workers", 4) + 1, 8);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(size);
     config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(5));
     // the harness's own bookkeeping; a crash of a node (not of the server) loses nothing with it
     config.setConnectionInitSql("SET synchronous_commit TO off");
@@ -95,6 +97,7 @@ public final class NodeMain {
   private void run() throws Exception {
     JdbcJobRepository store =
         JdbcJobRepository.builder().jdbcUrl(required("jdbc-url")).tablePrefix(prefix).build();
+    warmUp(store);
     RetryPolicy retry =
         new RetryPolicy(
             number("max-attempts", RetryPolicy.DEFAULT.maxAttempts()),
@@ -138,6 +141,40 @@ public final class NodeMain {
       submit(orchestrator, toSubmit);
     }
     closed.await();
+  }
+
+  /**
+   * Opens the connections of both pools and loads the store's read path before the node claims
+   * anything: on a busy machine a cold JVM that opens connections one by one while it already holds
+   * leases can stall past a short lease, which these tests would then see as a rescue.
+   */
+  private void warmUp(JdbcJobRepository store) throws SQLException, InterruptedException {
+    List<Connection> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < executions.getMaximumPoolSize(); i++) {
+        held.add(executions.getConnection());
+      }
+    } finally {
+      for (Connection connection : held) {
+        connection.close();
+      }
+    }
+    List<Thread> readers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Thread reader =
+          new Thread(
+              () -> {
+                for (int round = 0; round < 5; round++) {
+                  store.find(new JobId(UUID.randomUUID()));
+                }
+              },
+              "warm-up-" + i);
+      reader.start();
+      readers.add(reader);
+    }
+    for (Thread reader : readers) {
+      reader.join();
+    }
   }
 
   private void submit(ReportOrchestrator orchestrator, int count) {

@@ -1,17 +1,22 @@
 package org.reportorchestrator.jdbc.processes;
 
+import static org.awaitility.Awaitility.await;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -87,6 +92,23 @@ final class ProcessTestDatabase implements AutoCloseable {
         requests.clear();
       }
     }
+    return ids;
+  }
+
+  /**
+   * Runs a few jobs through the nodes and waits until they are done, so that the nodes' code is
+   * loaded and compiled before the measured jobs come; on a busy two-core machine a cold node can
+   * stall past a short lease.
+   *
+   * @return the warm-up jobs' ids, for tests to tell them from their own
+   */
+  Set<String> warmUp(int count) {
+    Set<String> ids = new HashSet<>();
+    submit(count, count).forEach(id -> ids.add(id.toString()));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> count(JobState.REQUESTED) + count(JobState.RUNNING) == 0);
     return ids;
   }
 
