@@ -180,6 +180,55 @@ final class ProcessTestDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * For a failure message: up to 10 unfinished jobs with their lease columns, and the sessions that
+   * sit idle inside a transaction.
+   */
+  String describeUnfinished() throws SQLException {
+    StringBuilder text = new StringBuilder("states " + countByState() + "; unfinished:");
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT id, state, attempt, owner_node, fencing_token, lease_expires_at, updated_at"
+                  + " FROM "
+                  + prefix
+                  + "jobs WHERE state IN ('REQUESTED', 'RUNNING') ORDER BY id LIMIT 10")) {
+        while (rows.next()) {
+          text.append(
+              String.format(
+                  Locale.ROOT,
+                  "%n  %s %s attempt %d owner %s token %d lease until %s updated %s",
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getInt(3),
+                  rows.getString(4),
+                  rows.getLong(5),
+                  rows.getObject(6) == null ? "-" : Figures.fromMicros(rows.getLong(6)),
+                  Figures.fromMicros(rows.getLong(7))));
+        }
+      }
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT pid, state, now() - xact_start, left(query, 120) FROM pg_stat_activity"
+                  + " WHERE state LIKE 'idle in transaction%' AND query LIKE '%"
+                  + prefix
+                  + "%'")) {
+        while (rows.next()) {
+          text.append(
+              String.format(
+                  Locale.ROOT,
+                  "%n  session %d %s for %s: %s",
+                  rows.getInt(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getString(4)));
+        }
+      }
+    }
+    return text.toString();
+  }
+
   /** Every execution row, oldest first. */
   List<Execution> executions() throws SQLException {
     List<Execution> executions = new ArrayList<>();
