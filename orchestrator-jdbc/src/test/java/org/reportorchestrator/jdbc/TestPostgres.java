@@ -15,7 +15,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and password in it), or else an embedded PostgreSQL started once per JVM. If neither can be had
  * the tests fail; none skips.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
   static final String URL_VARIABLE = "ORCHESTRATOR_TEST_POSTGRES_URL";
 
@@ -24,7 +24,7 @@ final class TestPostgres {
   private TestPostgres() {}
 
   /** A JDBC URL with the credentials in it. */
-  static synchronized String jdbcUrl() {
+  public static synchronized String jdbcUrl() {
     if (jdbcUrl == null) {
       String external = System.getenv(URL_VARIABLE);
       jdbcUrl = external != null && !external.isBlank() ? external : startEmbedded();

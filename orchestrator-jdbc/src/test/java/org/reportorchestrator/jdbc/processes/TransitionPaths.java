@@ -1,0 +1,93 @@
+package org.reportorchestrator.jdbc.processes;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reportorchestrator.JobState;
+
+/**
+ * Checks that the transitions heard for one job, gathered from every node in no particular order,
+ * chain into one legal path: from {@code REQUESTED}, claims that number the attempts 1, 2, 3...,
+ * each followed by exactly one way out of {@code RUNNING} for that attempt (a retry or rescue keeps
+ * the number, a release on shutdown gives it back), and nothing after a terminal state. Two claims
+ * of one attempt, two outcomes of one claim, a state that goes backwards or a transition after the
+ * end leave no such path.
+ *
+ * <p>The order comes from the attempt numbers, which every store write fences, not from the nodes'
+ * timestamps, so lines of several processes need no common clock to be checked.
+ */
+final class TransitionPaths {
+
+  /** How one job's transitions chained up. */
+  record Path(String jobId, JobState finalState, int transitions, List<String> problems) {
+
+    boolean legal() {
+      return problems.isEmpty();
+    }
+  }
+
+  private TransitionPaths() {}
+
+  /** One path per job of {@code lines}, keyed by job id; submits ({@code NEW}) are skipped. */
+  static Map<String, Path> of(Collection<TransitionLine> lines) {
+    Map<String, List<TransitionLine>> byJob = new LinkedHashMap<>();
+    for (TransitionLine line : lines) {
+      if (line.from() != null) {
+        byJob.computeIfAbsent(line.jobId(), id -> new ArrayList<>()).add(line);
+      }
+    }
+    Map<String, Path> paths = new LinkedHashMap<>();
+    byJob.forEach((job, transitions) -> paths.put(job, chain(job, transitions)));
+    return paths;
+  }
+
+  static Path chain(String jobId, List<TransitionLine> heard) {
+    List<TransitionLine> left = new ArrayList<>(heard);
+    List<String> problems = new ArrayList<>();
+    JobState state = JobState.REQUESTED;
+    int attempt = 0;
+    while (!left.isEmpty()) {
+      if (state.isTerminal()) {
+        problems.add("after " + state + ": " + left);
+        break;
+      }
+      List<TransitionLine> next = new ArrayList<>();
+      for (TransitionLine line : left) {
+        if (follows(state, attempt, line)) {
+          next.add(line);
+        }
+      }
+      if (next.size() != 1) {
+        problems.add(
+            (next.isEmpty() ? "no transition follows " : "several transitions follow ")
+                + state
+                + " at attempt "
+                + attempt
+                + ": "
+                + (next.isEmpty() ? left : next));
+        break;
+      }
+      TransitionLine taken = next.get(0);
+      left.remove(taken);
+      state = taken.to();
+      attempt = taken.attempt();
+    }
+    return new Path(jobId, state, heard.size(), List.copyOf(problems));
+  }
+
+  private static boolean follows(JobState state, int attempt, TransitionLine line) {
+    if (line.from() != state) {
+      return false;
+    }
+    if (state == JobState.REQUESTED) {
+      return line.to() == JobState.RUNNING
+          ? line.attempt() == attempt + 1
+          : line.to() == JobState.CANCELLED && line.attempt() == attempt;
+    }
+    // out of RUNNING: the attempt keeps its number, or gets it back when released on shutdown
+    return line.attempt() == attempt
+        || (line.attempt() == attempt - 1 && line.to() == JobState.REQUESTED);
+  }
+}
