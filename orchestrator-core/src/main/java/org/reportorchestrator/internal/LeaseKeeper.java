@@ -3,6 +3,7 @@ package org.reportorchestrator.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
@@ -60,6 +61,8 @@ final class LeaseKeeper {
     }
     List<Lease> leases = new ArrayList<>(held.size());
     held.forEach(execution -> leases.add(execution.lease()));
+    // In the order the writer locks rows too, so the two never deadlock.
+    leases.sort(Comparator.comparing(Lease::jobId, JobIds.DATABASE_ORDER));
     HeartbeatResult result;
     try {
       // Read the clock again: the list above may have taken a while on a busy node.

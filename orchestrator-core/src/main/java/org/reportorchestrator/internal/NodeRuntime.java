@@ -29,7 +29,10 @@ final class NodeRuntime {
   NodeRuntime(Settings settings, TransitionListeners listeners, JobWaiters waiters) {
     this.settings = settings;
     StoreHealth health =
-        new StoreHealth(settings.clock(), settings.heartbeatInterval().multipliedBy(2));
+        new StoreHealth(
+            settings.clock(),
+            settings.heartbeatInterval(),
+            settings.heartbeatInterval().multipliedBy(2));
     this.writer =
         new TransitionWriter(
             settings.repository(),

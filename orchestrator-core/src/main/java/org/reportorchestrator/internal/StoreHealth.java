@@ -8,38 +8,52 @@ import org.jspecify.annotations.Nullable;
 /**
  * What this node's threads have seen of the store lately, shared among them. After an outage every
  * owner's leases have run out at once; rescuing them the moment the store answers again would take
- * live jobs from healthy nodes. So rescues wait until the store has answered for {@code settle}
- * since the last failure any thread of this node saw, which gives owners time to renew first.
- * Thread-safe.
+ * live jobs from healthy nodes. So after an outage, rescues wait until the store has answered for
+ * {@code settle}, which gives owners time to renew first.
+ *
+ * <p>Only an outage counts: failures in a row for at least {@code minOutage} (a heartbeat
+ * interval), the shortest spell that can have cost an owner its lease. A store that fails now and
+ * then (one call in five, say) never holds rescues back, since a claim whose answer was lost leaves
+ * a job that only a rescue can free. Thread-safe.
  */
 final class StoreHealth {
 
   private final Clock clock;
+  private final Duration minOutage;
   private final Duration settle;
-  private @Nullable Instant lastFailure;
-  private @Nullable Instant recoveredAt;
+  private @Nullable Instant failingSince;
+  private @Nullable Instant rescuesFrom;
 
-  StoreHealth(Clock clock, Duration settle) {
+  StoreHealth(Clock clock, Duration minOutage, Duration settle) {
     this.clock = clock;
+    this.minOutage = minOutage;
     this.settle = settle;
   }
 
   synchronized void failed() {
-    lastFailure = clock.instant();
-    recoveredAt = null;
+    if (failingSince == null) {
+      failingSince = clock.instant();
+    }
   }
 
   synchronized void succeeded() {
-    if (lastFailure != null && recoveredAt == null) {
-      recoveredAt = clock.instant();
+    Instant since = failingSince;
+    if (since != null) {
+      Instant now = clock.instant();
+      if (!now.isBefore(since.plus(minOutage))) {
+        rescuesFrom = now.plus(settle);
+      }
+      failingSince = null;
     }
   }
 
-  /** Whether the store has answered long enough since the last failure to rescue leases. */
+  /** Whether leases may be rescued now: not during an outage, nor just after one. */
   synchronized boolean settledForRescues() {
-    if (lastFailure == null) {
-      return true;
+    Instant now = clock.instant();
+    Instant since = failingSince;
+    if (since != null && !now.isBefore(since.plus(minOutage))) {
+      return false;
     }
-    return recoveredAt != null && !clock.instant().isBefore(recoveredAt.plus(settle));
+    return rescuesFrom == null || !now.isBefore(rescuesFrom);
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ final class TransitionWriter {
   private static final int MAX_BATCH = 256;
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration LAST_RETRY = Duration.ofSeconds(2);
+  private static final Comparator<Pending> BY_JOB =
+      Comparator.comparing(p -> p.transition.jobId(), JobIds.DATABASE_ORDER);
 
   /** A transition waiting to be written. Guarded by the writer's lock. */
   private static final class Pending {
@@ -224,6 +227,10 @@ final class TransitionWriter {
           break;
         }
       }
+      // Rows are locked in the order they are written; the heartbeat locks them in the same order,
+      // so that the two never wait on each other in a circle (a deadlock the database would break
+      // by failing one of them).
+      batch.sort(BY_JOB);
       return batch;
     } finally {
       lock.unlock();
@@ -231,7 +238,9 @@ final class TransitionWriter {
   }
 
   /**
-   * @return {@code false} if the store could not be reached, so the batch stays queued
+   * @return whether any transition of the batch was settled; {@code false} when the store could not
+   *     be reached at all, so the batch stays queued and the writer backs off. A store that fails
+   *     now and then still lets some through, and the writer then goes on without a pause.
    */
   private boolean write(List<Pending> batch) {
     List<Transition> transitions = new ArrayList<>(batch.size());
@@ -247,11 +256,11 @@ final class TransitionWriter {
       }
       // One transition spoilt the batch, and the store rolled all of it back: find that one by
       // writing them one at a time, so that its neighbours are not failed with it.
-      boolean reachable = true;
+      boolean progressed = false;
       for (Pending p : batch) {
-        reachable &= write(List.of(p));
+        progressed |= write(List.of(p));
       }
-      return reachable;
+      return progressed;
     } catch (RuntimeException unreachable) {
       outage.failed(unreachable);
       lock.lock();
@@ -272,24 +281,28 @@ final class TransitionWriter {
               + batch.size()
               + " transitions");
     }
-    boolean reachable = true;
+    boolean progressed = false;
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
       if (applied.get(i)) {
         finish(p, true);
+        progressed = true;
       } else if (p.outcomeUnknown) {
-        reachable &= settleByReadingBack(p);
+        progressed |= settleByReadingBack(p);
       } else {
         finish(p, false);
+        progressed = true;
       }
     }
-    return reachable;
+    return progressed;
   }
 
   /**
    * The fence turned this transition away, but an earlier write of it had thrown: it may be our own
    * earlier commit that moved the job. The row tells: still holding this claim's token, in the
    * target state, stamped at the transition's instant.
+   *
+   * @return {@code false} if the row could not be read; the transition stays queued
    */
   private boolean settleByReadingBack(Pending p) {
     Transition transition = p.transition;

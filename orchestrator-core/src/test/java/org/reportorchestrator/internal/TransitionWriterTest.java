@@ -55,7 +55,7 @@ class TransitionWriterTest {
   private final TransitionWriter writer =
       new TransitionWriter(
           store,
-          new StoreHealth(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO),
+          new StoreHealth(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, Duration.ZERO),
           NamedThreads.single("test-writer", null));
 
   @AfterEach

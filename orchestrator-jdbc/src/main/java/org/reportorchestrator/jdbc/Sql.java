@@ -117,12 +117,17 @@ final class Sql {
             + jobs
             + " SET lease_expires_at = :expiresAt"
             + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+    // The rows are locked in id order, the order in which the writer's batches lock them, so that
+    // a heartbeat and a batch of outcomes never deadlock.
     extendLeasesReturning =
-        "UPDATE "
+        "WITH held AS (SELECT j.id FROM "
             + jobs
-            + " AS j SET lease_expires_at = :expiresAt"
-            + " FROM unnest(:ids, :tokens) AS lease(id, token)"
-            + " WHERE j.id = lease.id AND j.fencing_token = lease.token AND j.state = 'RUNNING'"
+            + " AS j JOIN unnest(:ids, :tokens) AS lease(id, token)"
+            + " ON j.id = lease.id AND j.fencing_token = lease.token"
+            + " WHERE j.state = 'RUNNING' ORDER BY j.id FOR UPDATE OF j)"
+            + " UPDATE "
+            + jobs
+            + " AS j SET lease_expires_at = :expiresAt FROM held WHERE j.id = held.id"
             + " RETURNING j.id, j.cancel_requested";
     selectCancelRequested =
         "SELECT id FROM " + jobs + " WHERE id IN (<ids>) AND cancel_requested = TRUE";

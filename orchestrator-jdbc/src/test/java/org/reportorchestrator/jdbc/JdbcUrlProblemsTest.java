@@ -45,8 +45,7 @@ class JdbcUrlProblemsTest {
 
   @Test
   void aPostgresUrlWithoutThePostgresDriverNamesTheDependencyToAdd() throws Exception {
-    List<String> outcome =
-        buildWithout("postgresql-", "jdbc:postgresql://db.example/app");
+    List<String> outcome = buildWithout("postgresql-", "jdbc:postgresql://db.example/app");
 
     assertThat(outcome.get(0)).isEqualTo(IllegalArgumentException.class.getName());
     assertThat(outcome.get(1)).contains("org.postgresql:postgresql");

@@ -32,6 +32,22 @@ final class TransitionPaths {
 
   /** One path per job of {@code lines}, keyed by job id; submits ({@code NEW}) are skipped. */
   static Map<String, Path> of(Collection<TransitionLine> lines) {
+    return of(lines, false);
+  }
+
+  /**
+   * Like {@link #of(Collection)}, but a claim, or a move back to {@code REQUESTED}, may be missing
+   * where a later attempt shows it happened: a claim whose commit went through while its node saw
+   * the connection fail is never announced, since the node never learned of it; nor is a retry or
+   * rescue whose acknowledgement was lost when the job was claimed again before its writer could
+   * read the row back. Two transitions for one step, a state going backwards and anything after the
+   * end are still problems, and a terminal transition is never assumed.
+   */
+  static Map<String, Path> ofWithUnheardClaims(Collection<TransitionLine> lines) {
+    return of(lines, true);
+  }
+
+  private static Map<String, Path> of(Collection<TransitionLine> lines, boolean unheardClaims) {
     Map<String, List<TransitionLine>> byJob = new LinkedHashMap<>();
     for (TransitionLine line : lines) {
       if (line.from() != null) {
@@ -39,11 +55,11 @@ final class TransitionPaths {
       }
     }
     Map<String, Path> paths = new LinkedHashMap<>();
-    byJob.forEach((job, transitions) -> paths.put(job, chain(job, transitions)));
+    byJob.forEach((job, transitions) -> paths.put(job, chain(job, transitions, unheardClaims)));
     return paths;
   }
 
-  static Path chain(String jobId, List<TransitionLine> heard) {
+  static Path chain(String jobId, List<TransitionLine> heard, boolean unheardClaims) {
     List<TransitionLine> left = new ArrayList<>(heard);
     List<String> problems = new ArrayList<>();
     JobState state = JobState.REQUESTED;
@@ -57,6 +73,25 @@ final class TransitionPaths {
       for (TransitionLine line : left) {
         if (follows(state, attempt, line)) {
           next.add(line);
+        }
+      }
+      if (next.isEmpty() && unheardClaims) {
+        // Resume at the earliest attempt heard: just before its claim if that was heard, else in
+        // RUNNING, where its way out was heard.
+        int earliest = left.stream().mapToInt(TransitionLine::attempt).min().orElse(attempt);
+        boolean claimHeard =
+            left.stream()
+                .anyMatch(
+                    l ->
+                        l.from() == JobState.REQUESTED
+                            && l.to() == JobState.RUNNING
+                            && l.attempt() == earliest);
+        JobState resumed = claimHeard ? JobState.REQUESTED : JobState.RUNNING;
+        int resumedAttempt = claimHeard ? earliest - 1 : earliest;
+        if (resumedAttempt > attempt || (resumedAttempt == attempt && resumed != state)) {
+          state = resumed;
+          attempt = resumedAttempt;
+          continue;
         }
       }
       if (next.size() != 1) {
