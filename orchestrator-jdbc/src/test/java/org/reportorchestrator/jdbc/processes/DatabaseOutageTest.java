@@ -20,8 +20,6 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobState;
-import org.reportorchestrator.TaskOptions;
-import org.reportorchestrator.jdbc.TablePrefixes;
 import org.reportorchestrator.jdbc.processes.ProcessTestDatabase.Execution;
 
 /**
@@ -30,7 +28,7 @@ import org.reportorchestrator.jdbc.processes.ProcessTestDatabase.Execution;
  * database, an embedded PostgreSQL on a fixed port and a data directory it keeps across the stop
  * and the start; the shared test server is never touched.
  */
-class DatabaseOutageTest {
+class DatabaseOutageTest extends NodeProcessTestCase {
 
   private static final int JOBS = 1_000;
   private static final int WARM_UP = 16;
@@ -39,18 +37,12 @@ class DatabaseOutageTest {
       Path.of("target", "process-nodes", "database-outage", "pgdata").toAbsolutePath();
 
   private EmbeddedPostgres postgres;
-  private ProcessTestDatabase database;
-  private NodeProcesses processes;
 
   @AfterEach
   void cleanUp() throws Exception {
     try {
-      if (processes != null) {
-        processes.close();
-      }
-      if (database != null) {
-        database.close();
-      }
+      // Before the database goes: the nodes and tables live in it.
+      stopNodesAndDropTables();
     } finally {
       if (postgres != null) {
         postgres.close();
@@ -65,9 +57,8 @@ class DatabaseOutageTest {
     int port = freePort();
     postgres = startPostgres(port);
     String url = "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
-    database = new ProcessTestDatabase(url, TablePrefixes.unique(), TaskOptions.DEFAULTS);
-    processes = new NodeProcesses(url, database.prefix(), "database-outage");
-    List<NodeProcess> nodes = processes.startAll(List.of(options("node-a"), options("node-b")));
+    List<NodeProcess> nodes =
+        startNodes(url, "database-outage", List.of(options("node-a"), options("node-b")));
     Set<String> warmUp = database.warmUp(WARM_UP);
     long started = System.nanoTime();
     database.submit(JOBS, 500);
@@ -92,7 +83,7 @@ class DatabaseOutageTest {
       await()
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> database.count(JobState.REQUESTED) + database.count(JobState.RUNNING) == 0);
+          .until(() -> database.unfinished() == 0);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("jobs left unfinished: " + database.describeUnfinished(), e);
     }

@@ -112,7 +112,7 @@ class FlakyDatabaseTest {
       await()
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> database.count(JobState.REQUESTED) + database.count(JobState.RUNNING) == 0);
+          .until(() -> database.unfinished() == 0);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("jobs left unfinished: " + database.describeUnfinished(), e);
     }

@@ -13,11 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobState;
-import org.reportorchestrator.TaskOptions;
-import org.reportorchestrator.jdbc.TablePrefixes;
 import org.reportorchestrator.jdbc.TestPostgres;
 import org.reportorchestrator.jdbc.processes.ProcessTestDatabase.Execution;
 
@@ -27,7 +24,7 @@ import org.reportorchestrator.jdbc.processes.ProcessTestDatabase.Execution;
  * notices, logs it and goes on taking work. Across all nodes every job ends in exactly one terminal
  * transition along a legal path.
  */
-class FrozenNodeTest {
+class FrozenNodeTest extends NodeProcessTestCase {
 
   private static final int JOBS = 1_200;
   private static final int WARM_UP = 24;
@@ -40,30 +37,13 @@ class FrozenNodeTest {
   private static final Pattern LOST_LEASE =
       Pattern.compile("(?i)(lost the lease|taken over|lease.*lost|fenc|stale)");
 
-  private ProcessTestDatabase database;
-  private NodeProcesses processes;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (processes != null) {
-        processes.close();
-      }
-    } finally {
-      if (database != null) {
-        database.close();
-      }
-    }
-  }
-
   @Test
   void aNodeFrozenPastItsLeaseIsFencedOffAndGoesOnAfterwards() throws Exception {
-    database =
-        new ProcessTestDatabase(
-            TestPostgres.jdbcUrl(), TablePrefixes.unique(), TaskOptions.DEFAULTS);
-    processes = new NodeProcesses(database.jdbcUrl(), database.prefix(), "frozen-node");
     List<NodeProcess> nodes =
-        processes.startAll(List.of(options("node-a"), options(FROZEN), options("node-c")));
+        startNodes(
+            TestPostgres.jdbcUrl(),
+            "frozen-node",
+            List.of(options("node-a"), options(FROZEN), options("node-c")));
     NodeProcess frozen = nodes.get(1);
     Set<String> warmUp = database.warmUp(WARM_UP);
     long started = System.nanoTime();
@@ -93,7 +73,7 @@ class FrozenNodeTest {
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> database.count(JobState.REQUESTED) + database.count(JobState.RUNNING) == 0);
+        .until(() -> database.unfinished() == 0);
     Duration total = Duration.ofNanos(System.nanoTime() - started);
     await()
         .atMost(Duration.ofSeconds(30))

@@ -12,11 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobState;
-import org.reportorchestrator.TaskOptions;
-import org.reportorchestrator.jdbc.TablePrefixes;
 import org.reportorchestrator.jdbc.TestPostgres;
 import org.reportorchestrator.jdbc.processes.ProcessTestDatabase.Execution;
 
@@ -24,7 +21,7 @@ import org.reportorchestrator.jdbc.processes.ProcessTestDatabase.Execution;
  * One of three node JVMs is killed with SIGKILL while its tasks run: the jobs it held are run again
  * by the others once its leases expire, every job completes, and no job it did not hold runs twice.
  */
-class KilledNodeTest {
+class KilledNodeTest extends NodeProcessTestCase {
 
   private static final int JOBS = 600;
   private static final int WARM_UP = 24;
@@ -32,30 +29,13 @@ class KilledNodeTest {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final String VICTIM = "node-b";
 
-  private ProcessTestDatabase database;
-  private NodeProcesses processes;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (processes != null) {
-        processes.close();
-      }
-    } finally {
-      if (database != null) {
-        database.close();
-      }
-    }
-  }
-
   @Test
   void jobsOfAKilledNodeRunAgainElsewhereAndNoOtherJobRunsTwice() throws Exception {
-    database =
-        new ProcessTestDatabase(
-            TestPostgres.jdbcUrl(), TablePrefixes.unique(), TaskOptions.DEFAULTS);
-    processes = new NodeProcesses(database.jdbcUrl(), database.prefix(), "killed-node");
     List<NodeProcess> nodes =
-        processes.startAll(List.of(options("node-a"), options(VICTIM), options("node-c")));
+        startNodes(
+            TestPostgres.jdbcUrl(),
+            "killed-node",
+            List.of(options("node-a"), options(VICTIM), options("node-c")));
     NodeProcess victim = nodes.get(1);
     Set<String> warmUp = database.warmUp(WARM_UP);
     long started = System.nanoTime();

@@ -108,7 +108,7 @@ final class ProcessTestDatabase implements AutoCloseable {
     await()
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> count(JobState.REQUESTED) + count(JobState.RUNNING) == 0);
+        .until(() -> unfinished() == 0);
     return ids;
   }
 
@@ -129,6 +129,15 @@ final class ProcessTestDatabase implements AutoCloseable {
 
   int count(JobState state) throws SQLException {
     return countByState().getOrDefault(state, 0);
+  }
+
+  /**
+   * Jobs still queued or running, read in one query: two separate counts could miss a job that
+   * moved back from RUNNING to REQUESTED between them.
+   */
+  int unfinished() throws SQLException {
+    Map<JobState, Integer> counts = countByState();
+    return counts.getOrDefault(JobState.REQUESTED, 0) + counts.getOrDefault(JobState.RUNNING, 0);
   }
 
   /** Every job: id, state, attempt, owner. */

@@ -10,37 +10,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
-import org.reportorchestrator.TaskOptions;
-import org.reportorchestrator.jdbc.TablePrefixes;
 import org.reportorchestrator.jdbc.TestPostgres;
 
 /**
  * Three node JVMs on one PostgreSQL drain 20,000 no-op jobs: every job completes, and the
  * executions table shows each job run exactly once.
  */
-class ThreeNodeProcessesTest {
+class ThreeNodeProcessesTest extends NodeProcessTestCase {
 
   private static final int JOBS = 20_000;
-
-  private ProcessTestDatabase database;
-  private NodeProcesses processes;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (processes != null) {
-        processes.close();
-      }
-    } finally {
-      if (database != null) {
-        database.close();
-      }
-    }
-  }
 
   /**
    * Leases far longer than any stall of a busy two-core machine: this test is about claiming and
@@ -55,11 +36,10 @@ class ThreeNodeProcessesTest {
 
   @Test
   void threeNodeJvmsRunTwentyThousandJobsEachExactlyOnce() throws Exception {
-    database =
-        new ProcessTestDatabase(
-            TestPostgres.jdbcUrl(), TablePrefixes.unique(), TaskOptions.DEFAULTS);
-    processes = new NodeProcesses(database.jdbcUrl(), database.prefix(), "three-nodes");
-    processes.startAll(List.of(options("node-a"), options("node-b"), options("node-c")));
+    startNodes(
+        TestPostgres.jdbcUrl(),
+        "three-nodes",
+        List.of(options("node-a"), options("node-b"), options("node-c")));
 
     Instant submitStart = Figures.now();
     long started = System.nanoTime();
