@@ -69,6 +69,27 @@ public abstract class DurableWritePathContract extends OrchestratorFixture {
   }
 
   @Test
+  void closeReturnsEvenWhenAStoreCallNeverDoes() throws Exception {
+    FaultyRepository faulty = new FaultyRepository(repository);
+    CountDownLatch stuck = gate();
+    ReportOrchestrator node =
+        started(
+            b ->
+                b.repository(faulty)
+                    .leaseDuration(Duration.ofSeconds(3))
+                    .register("report", context -> ReportResult.empty()));
+    faulty.applyGate.set(stuck);
+    node.submit(ReportRequest.of("report"));
+    eventually().until(() -> stuck.getCount() == 1 && faulty.applyCalls.get() > 0);
+
+    Thread closer = new Thread(node::close, "test-closer");
+    closer.start();
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertThat(closer.isAlive()).as("close() still waiting on the stuck store call").isFalse();
+  }
+
+  @Test
   void aSlowPurgeDoesNotHoldUpClaims() throws Exception {
     FaultyRepository faulty = new FaultyRepository(repository);
     CountDownLatch purgeGate = gate();

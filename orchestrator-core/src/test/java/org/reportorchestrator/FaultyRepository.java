@@ -39,12 +39,16 @@ public final class FaultyRepository implements JobRepository {
   public final AtomicReference<Predicate<Transition>> refuse =
       new AtomicReference<>(transition -> false);
 
+  /** While set, applies wait for it to open, as a store call that hangs would. */
+  public final AtomicReference<CountDownLatch> applyGate = new AtomicReference<>();
+
   /** While set, purges wait for it to open. */
   public final AtomicReference<CountDownLatch> purgeGate = new AtomicReference<>();
 
   /** Every transition the delegate applied, in order. */
   public final List<Transition> appliedTransitions = new CopyOnWriteArrayList<>();
 
+  public final AtomicInteger applyCalls = new AtomicInteger();
   public final AtomicInteger failedApplies = new AtomicInteger();
   public final AtomicInteger failedClaims = new AtomicInteger();
   public final AtomicInteger failedCalls = new AtomicInteger();
@@ -88,6 +92,8 @@ public final class FaultyRepository implements JobRepository {
 
   @Override
   public List<Boolean> apply(List<Transition> transitions) {
+    applyCalls.incrementAndGet();
+    await(applyGate.get());
     if (down.get()) {
       failedApplies.incrementAndGet();
     }
@@ -152,14 +158,26 @@ public final class FaultyRepository implements JobRepository {
 
   @Override
   public int purgeFinished(Instant finishedBefore, int limit) {
-    CountDownLatch gate = purgeGate.get();
-    if (gate != null) {
+    await(purgeGate.get());
+    return call(() -> delegate.purgeFinished(finishedBefore, limit));
+  }
+
+  /** Waits for {@code gate} to open, ignoring interrupts as a stuck JDBC call does. */
+  private static void await(CountDownLatch gate) {
+    if (gate == null) {
+      return;
+    }
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (gate.getCount() > 0 && System.nanoTime() < deadline) {
       try {
-        gate.await(2, TimeUnit.MINUTES);
+        gate.await(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        interrupted = true;
       }
     }
-    return call(() -> delegate.purgeFinished(finishedBefore, limit));
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
