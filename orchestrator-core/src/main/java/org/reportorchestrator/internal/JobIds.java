@@ -2,7 +2,6 @@ package org.reportorchestrator.internal;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reportorchestrator.JobId;
@@ -18,21 +17,6 @@ public final class JobIds {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long VERSION_7 = 0x7000L;
   private static final AtomicLong LAST_HIGH_BITS = new AtomicLong();
-
-  /**
-   * Ids in the order a database sorts UUIDs: as unsigned 128-bit numbers. Writes that lock several
-   * rows lock them in this order, so that two of them never wait on each other in a circle.
-   */
-  static final Comparator<JobId> DATABASE_ORDER =
-      (x, y) -> {
-        int high =
-            Long.compareUnsigned(
-                x.value().getMostSignificantBits(), y.value().getMostSignificantBits());
-        return high != 0
-            ? high
-            : Long.compareUnsigned(
-                x.value().getLeastSignificantBits(), y.value().getLeastSignificantBits());
-      };
 
   private JobIds() {}
 

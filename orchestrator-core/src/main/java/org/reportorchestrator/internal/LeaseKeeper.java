@@ -62,7 +62,7 @@ final class LeaseKeeper {
     List<Lease> leases = new ArrayList<>(held.size());
     held.forEach(execution -> leases.add(execution.lease()));
     // In the order the writer locks rows too, so the two never deadlock.
-    leases.sort(Comparator.comparing(Lease::jobId, JobIds.DATABASE_ORDER));
+    leases.sort(Comparator.comparing(Lease::jobId));
     HeartbeatResult result;
     try {
       // Read the clock again: the list above may have taken a while on a busy node.

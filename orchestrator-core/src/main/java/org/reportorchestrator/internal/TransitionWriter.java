@@ -42,15 +42,17 @@ final class TransitionWriter {
   private static final int MAX_BATCH = 256;
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration LAST_RETRY = Duration.ofSeconds(2);
-  private static final Comparator<Pending> BY_JOB =
-      Comparator.comparing(p -> p.transition.jobId(), JobIds.DATABASE_ORDER);
+  private static final Comparator<Pending> BY_JOB = Comparator.comparing(p -> p.transition.jobId());
 
-  /** A transition waiting to be written. Guarded by the writer's lock. */
+  /** A transition waiting to be written; held in the queue under the lock. */
   private static final class Pending {
     final Transition transition;
     final CompletableFuture<Boolean> applied = new CompletableFuture<>();
 
-    /** An earlier write of it threw, so it may have committed without our hearing of it. */
+    /**
+     * An earlier write of it threw, so it may have committed without our hearing of it. Read and
+     * written by the writer thread only.
+     */
     boolean outcomeUnknown;
 
     Pending(Transition transition) {

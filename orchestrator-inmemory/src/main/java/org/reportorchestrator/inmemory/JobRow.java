@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
@@ -20,42 +19,29 @@ import org.reportorchestrator.spi.StoredJob;
  */
 final class JobRow {
 
-  /** Ids in the order of their canonical text, as a database orders UUID columns. */
-  static final Comparator<JobId> ID_ORDER =
-      (a, b) -> {
-        UUID x = a.value();
-        UUID y = b.value();
-        int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
-        return high != 0
-            ? high
-            : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
-      };
-
   /** The order in which due jobs are claimed. */
   static final Comparator<JobRow> CLAIM_ORDER =
       Comparator.comparingInt((JobRow row) -> row.priority)
           .reversed()
           .thenComparing(row -> row.runAt)
           .thenComparing(row -> row.createdAt)
-          .thenComparing(row -> row.id, ID_ORDER);
+          .thenComparing(row -> row.id);
 
   /** Queued jobs by when they fall due. */
   static final Comparator<JobRow> RUN_AT_ORDER =
-      Comparator.comparing((JobRow row) -> row.runAt).thenComparing(row -> row.id, ID_ORDER);
+      Comparator.comparing((JobRow row) -> row.runAt).thenComparing(row -> row.id);
 
   /** Running jobs by when their lease runs out. */
   static final Comparator<JobRow> LEASE_ORDER =
-      Comparator.comparing((JobRow row) -> leaseExpiresAtOf(row))
-          .thenComparing(row -> row.id, ID_ORDER);
+      Comparator.comparing((JobRow row) -> leaseExpiresAtOf(row)).thenComparing(row -> row.id);
 
   /** Finished jobs by when they finished. */
   static final Comparator<JobRow> FINISHED_ORDER =
-      Comparator.comparing((JobRow row) -> finishedAtOf(row))
-          .thenComparing(row -> row.id, ID_ORDER);
+      Comparator.comparing((JobRow row) -> finishedAtOf(row)).thenComparing(row -> row.id);
 
   /** All jobs in query order. */
   static final Comparator<JobRow> CREATION_ORDER =
-      Comparator.comparing((JobRow row) -> row.createdAt).thenComparing(row -> row.id, ID_ORDER);
+      Comparator.comparing((JobRow row) -> row.createdAt).thenComparing(row -> row.id);
 
   final JobId id;
   final String reportType;

@@ -138,7 +138,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           .reversed()
           .thenComparing(StoredJob::runAt)
           .thenComparing(StoredJob::createdAt)
-          .thenComparing(job -> job.id().value(), JdbcJobRepository::compareUnsigned);
+          .thenComparing(StoredJob::id);
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -720,14 +720,6 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
   private static StorageException storageFailure(String action, Exception e) {
     return SqlFailures.classify("JDBC job store could not " + action, e);
-  }
-
-  /** UUIDs as PostgreSQL and H2 order them: as 128-bit unsigned numbers. */
-  private static int compareUnsigned(UUID x, UUID y) {
-    int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
-    return high != 0
-        ? high
-        : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
   }
 
   private static boolean isUniqueViolation(Throwable failure) {
