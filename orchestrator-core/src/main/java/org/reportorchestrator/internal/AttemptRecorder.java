@@ -64,7 +64,7 @@ final class AttemptRecorder {
           Transition.failed(
               execution.lease(),
               now,
-              errorOf(new ResultTooLargeException(result.sizeBytes(), limit))));
+              JobError.of(new ResultTooLargeException(result.sizeBytes(), limit))));
     }
     return record(execution.job(), Transition.completed(execution.lease(), now, result));
   }
@@ -120,7 +120,7 @@ final class AttemptRecorder {
   private Transition decideAfterFailure(Execution execution, Throwable failure) {
     StoredJob job = execution.job();
     Instant now = settings.clock().instant();
-    JobError error = errorOf(failure);
+    JobError error = JobError.of(failure);
     Lease lease = execution.lease();
     if (execution.isCancellationRequested() || failure instanceof ReportCancelledException) {
       return Transition.cancelled(lease, now, error);
@@ -132,18 +132,6 @@ final class AttemptRecorder {
     Instant nextRun =
         now.plus(policy.backoffAfter(job.attempt(), ThreadLocalRandom.current().nextDouble()));
     return Transition.retry(lease, now, nextRun, error);
-  }
-
-  /** A task's exception as stored, even one whose own methods throw. */
-  private static JobError errorOf(Throwable failure) {
-    try {
-      return JobError.of(failure);
-    } catch (RuntimeException | Error unreadable) {
-      return new JobError(
-          failure.getClass().getName(),
-          "(the exception's message could not be read: " + unreadable.getClass().getName() + ")",
-          "");
-    }
   }
 
   private CompletableFuture<Void> record(StoredJob job, Transition transition) {
@@ -204,7 +192,9 @@ final class AttemptRecorder {
         job.reportType(),
         rejected.getMessage());
     JobError error =
-        refusals == 0 ? errorOf(rejected) : new JobError(rejected.getClass().getName(), null, "");
+        refusals == 0
+            ? JobError.of(rejected)
+            : new JobError(rejected.getClass().getName(), null, "");
     return record(job, Transition.failed(transition.lease(), transition.at(), error), refusals + 1);
   }
 

@@ -260,13 +260,7 @@ public final class Engine {
   }
 
   public int purgeFinishedBefore(Instant cutoff) {
-    int total = 0;
-    int deleted;
-    do {
-      deleted = repository.purgeFinished(cutoff, Maintenance.PURGE_BATCH);
-      total += deleted;
-    } while (deleted == Maintenance.PURGE_BATCH);
-    return total;
+    return Maintenance.purgeFinished(repository, cutoff, () -> true);
   }
 
   public Instant now() {

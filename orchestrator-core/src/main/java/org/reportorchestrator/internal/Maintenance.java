@@ -7,7 +7,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.StoredJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +111,7 @@ final class Maintenance {
   }
 
   /** Ends the attempts of jobs whose owners stopped renewing their leases. */
-  void rescueExpiredLeases() {
+  private void rescueExpiredLeases() {
     Instant now = settings.clock().instant();
     List<StoredJob> expired;
     try {
@@ -132,6 +134,22 @@ final class Maintenance {
     }
   }
 
+  /**
+   * Deletes terminal jobs that finished before {@code cutoff}, a batch of {@value #PURGE_BATCH} at
+   * a time, while {@code goOn} says so.
+   *
+   * @return how many were deleted
+   */
+  static int purgeFinished(JobRepository repository, Instant cutoff, BooleanSupplier goOn) {
+    int purged = 0;
+    int deleted;
+    do {
+      deleted = repository.purgeFinished(cutoff, PURGE_BATCH);
+      purged += deleted;
+    } while (deleted == PURGE_BATCH && goOn.getAsBoolean());
+    return purged;
+  }
+
   /** With a retention period set, deletes what finished before it, once an hour. */
   private void purgeIfDue() {
     Duration retention = settings.retention();
@@ -140,15 +158,7 @@ final class Maintenance {
       return;
     }
     nextPurge = now.plus(PURGE_INTERVAL);
-    int purged = 0;
-    int deleted;
-    do {
-      deleted =
-          settings
-              .repository()
-              .purgeFinished(settings.clock().instant().minus(retention), PURGE_BATCH);
-      purged += deleted;
-    } while (deleted == PURGE_BATCH && running);
+    int purged = purgeFinished(settings.repository(), now.minus(retention), () -> running);
     if (purged > 0) {
       LOG.info("purged {} jobs finished more than {} ago", purged, retention);
     }

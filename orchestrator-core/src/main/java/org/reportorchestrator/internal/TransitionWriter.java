@@ -265,12 +265,7 @@ final class TransitionWriter {
       return progressed;
     } catch (RuntimeException unreachable) {
       outage.failed(unreachable);
-      lock.lock();
-      try {
-        batch.forEach(p -> p.outcomeUnknown = true);
-      } finally {
-        lock.unlock();
-      }
+      batch.forEach(p -> p.outcomeUnknown = true);
       return false;
     }
     outage.succeeded();
