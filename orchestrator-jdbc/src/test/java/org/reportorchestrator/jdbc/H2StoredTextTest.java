@@ -4,19 +4,16 @@ import org.reportorchestrator.StoredTextContract;
 import org.reportorchestrator.spi.JobRepository;
 
 class H2StoredTextTest extends StoredTextContract {
-
   private static final String URL = H2Databases.inMemoryUrl();
-  private String prefix;
+  private final ScratchTables tables = ScratchTables.h2(() -> URL);
 
   @Override
   protected JobRepository newRepository() {
-    prefix = TablePrefixes.unique();
-    return JdbcJobRepository.builder().jdbcUrl(URL).tablePrefix(prefix).build();
+    return tables.open();
   }
 
   @Override
   protected void closeRepository(JobRepository repository) {
-    ((JdbcJobRepository) repository).close();
-    H2Databases.dropTables(URL, prefix);
+    tables.close(repository);
   }
 }

@@ -4,18 +4,15 @@ import org.reportorchestrator.DurableWritePathContract;
 import org.reportorchestrator.spi.JobRepository;
 
 class PostgresDurableWritePathTest extends DurableWritePathContract {
-
-  private String prefix;
+  private final ScratchTables tables = ScratchTables.postgres();
 
   @Override
   protected JobRepository newRepository() {
-    prefix = TablePrefixes.unique();
-    return JdbcJobRepository.builder().jdbcUrl(TestPostgres.jdbcUrl()).tablePrefix(prefix).build();
+    return tables.open();
   }
 
   @Override
   protected void closeRepository(JobRepository repository) {
-    ((JdbcJobRepository) repository).close();
-    TestPostgres.dropTables(prefix);
+    tables.close(repository);
   }
 }
