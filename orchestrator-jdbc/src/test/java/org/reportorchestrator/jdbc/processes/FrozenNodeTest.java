@@ -59,8 +59,7 @@ class FrozenNodeTest extends NodeProcessTestCase {
     Instant frozenAt = Figures.now();
     long frozenNanos = System.nanoTime();
     frozen.freeze();
-    // a commit it sent just before stopping may still land; then the store holds still
-    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !database.busyIn(FROZEN));
     Map<String, Integer> held = database.runningJobsOf(FROZEN);
     int completedAtFreeze = database.count(JobState.COMPLETED);
     await()

@@ -51,8 +51,7 @@ class KilledNodeTest extends NodeProcessTestCase {
     Map<String, Integer> heldBefore = database.runningJobsOf(VICTIM);
     Instant killedAt = Figures.now();
     victim.kill();
-    // a commit the victim sent just before dying may still be applied; then the store is still
-    await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !database.busyIn(VICTIM));
     Map<String, Integer> held = database.runningJobsOf(VICTIM);
     int completedAtKill = database.count(JobState.COMPLETED);
 

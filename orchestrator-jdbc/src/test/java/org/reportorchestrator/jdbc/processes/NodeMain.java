@@ -62,6 +62,10 @@ public final class NodeMain {
   private final String node;
   private final String prefix;
   private final PrintStream out;
+
+  /** The database URL, naming this node as the application of every connection it opens. */
+  private final String jdbcUrl;
+
   private final Clock clock = Figures.wallClock();
   private final HikariDataSource executions;
 
@@ -70,8 +74,10 @@ public final class NodeMain {
     this.node = required("node");
     this.prefix = required("table-prefix");
     this.out = out;
+    String url = required("jdbc-url");
+    this.jdbcUrl = url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + node;
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(required("jdbc-url"));
+    config.setJdbcUrl(jdbcUrl);
     config.setPoolName("executions-" + node);
     int size = Math.min(number("workers", 4) + 1, 8);
     config.setMaximumPoolSize(size);
@@ -96,7 +102,7 @@ public final class NodeMain {
 
   private void run() throws Exception {
     JdbcJobRepository store =
-        JdbcJobRepository.builder().jdbcUrl(required("jdbc-url")).tablePrefix(prefix).build();
+        JdbcJobRepository.builder().jdbcUrl(jdbcUrl).tablePrefix(prefix).build();
     warmUp(store);
     RetryPolicy retry =
         new RetryPolicy(

@@ -140,6 +140,25 @@ final class ProcessTestDatabase implements AutoCloseable {
     return counts.getOrDefault(JobState.REQUESTED, 0) + counts.getOrDefault(JobState.RUNNING, 0);
   }
 
+  /**
+   * Whether a connection of {@code node} (its application name) is still running a statement in the
+   * database. A node that was killed or frozen sends nothing new, but a commit it sent just before
+   * may still be under way; once none is, the store holds still.
+   */
+  boolean busyIn(String node) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM pg_stat_activity"
+                    + " WHERE application_name = ? AND state = 'active'")) {
+      query.setString(1, node);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getInt(1) > 0;
+      }
+    }
+  }
+
   /** Every job: id, state, attempt, owner. */
   Map<String, StoredState> jobs() throws SQLException {
     Map<String, StoredState> jobs = new LinkedHashMap<>();
