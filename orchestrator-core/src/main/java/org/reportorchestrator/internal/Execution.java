@@ -15,14 +15,13 @@ import org.reportorchestrator.spi.StoredJob;
 final class Execution {
 
   private final StoredJob job;
-  private final Instant deadline;
+  private volatile @Nullable Instant deadline;
   private final AtomicBoolean settled = new AtomicBoolean();
   private final AtomicBoolean cancellationRequested = new AtomicBoolean();
   private @Nullable Thread thread;
 
-  Execution(StoredJob job, Instant deadline) {
+  Execution(StoredJob job) {
     this.job = job;
-    this.deadline = deadline;
   }
 
   StoredJob job() {
@@ -37,7 +36,16 @@ final class Execution {
     return job.lease();
   }
 
-  Instant deadline() {
+  /**
+   * The timeout counts from the moment a worker starts the task, not from the claim: a job claimed
+   * ahead may wait in this node's queue for a moment first.
+   */
+  void start(Instant now) {
+    deadline = now.plus(job.timeout());
+  }
+
+  /** When the task runs out of time; {@code null} until a worker starts it. */
+  @Nullable Instant deadline() {
     return deadline;
   }
 

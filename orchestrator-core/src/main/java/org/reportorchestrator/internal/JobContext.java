@@ -177,6 +177,7 @@ final class JobContext implements ReportContext {
 
   @Override
   public Instant deadline() {
-    return execution.deadline();
+    // a context exists only for a task a worker has started
+    return Objects.requireNonNull(execution.deadline(), "deadline");
   }
 }

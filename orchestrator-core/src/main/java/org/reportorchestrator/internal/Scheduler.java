@@ -31,6 +31,9 @@ final class Scheduler {
   private final Thread thread;
   private volatile boolean running = true;
 
+  /** How long a claim takes, as a moving average; only the scheduler thread touches it. */
+  private long averageClaimNanos;
+
   Scheduler(
       Settings settings,
       WorkerPool pool,
@@ -92,12 +95,21 @@ final class Scheduler {
    * @return whether a full batch was claimed, so more due jobs may be waiting
    */
   private boolean pollOnce() {
-    int free = pool.freeSlots();
-    if (free <= 0 || !running) {
+    int room = pool.jobsToClaim(averageClaimNanos);
+    if (room <= 0 || !running) {
       return false;
     }
+    // Powers of two only: a store may write the limit into its statement (PostgreSQL plans a bound
+    // limit badly), and a handful of distinct statements keep its caches warm.
+    int wanted = Integer.highestOneBit(room);
+    long startNanos = System.nanoTime();
     // The lease runs from this instant, read just before the claim, never from an older one.
-    List<StoredJob> claimed = claim(settings.clock().instant(), free);
+    List<StoredJob> claimed = claim(settings.clock().instant(), wanted);
+    long tookNanos = System.nanoTime() - startNanos;
+    averageClaimNanos =
+        averageClaimNanos == 0
+            ? tookNanos
+            : averageClaimNanos + (tookNanos - averageClaimNanos) / 8;
     for (StoredJob job : claimed) {
       if (running) {
         pool.run(job);
@@ -105,7 +117,7 @@ final class Scheduler {
         pool.release(job);
       }
     }
-    return claimed.size() == free;
+    return claimed.size() == wanted;
   }
 
   /** Claims up to {@code limit} due jobs and tells the listeners; the caller runs them. */

@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
 final class TransitionWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransitionWriter.class);
-  private static final int MAX_BATCH = 256;
+
+  /** The most transitions in one commit; also how many outcomes a node lets wait unwritten. */
+  static final int MAX_BATCH = 256;
+
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration LAST_RETRY = Duration.ofSeconds(2);
   private static final Comparator<Pending> BY_JOB = Comparator.comparing(p -> p.transition.jobId());

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.ReportCancelledException;
@@ -26,18 +27,29 @@ import org.slf4j.MDC;
 
 /**
  * A fixed number of worker threads that run claimed jobs. A slot is taken from the moment a job is
- * handed over until its thread is free again, so the scheduler never claims more than can start.
- * Every {@link Throwable} a task throws, {@link Error}s included, ends its attempt and nothing
- * else.
+ * handed over until its thread is free again. When jobs are short next to a claim's round trip, a
+ * few more are claimed than threads are free, so that no thread idles while the next claim is on
+ * its way; they wait in this node's queue for about that round trip (see {@link
+ * #jobsToClaim(long)}). Every {@link Throwable} a task throws, {@link Error}s included, ends its
+ * attempt and nothing else.
  */
 final class WorkerPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
+  /** The most jobs queued per thread, however short they are: db-scheduler's default is 3. */
+  private static final int MAX_QUEUED_PER_WORKER = 3;
+
   private final Settings settings;
   private final AttemptRecorder recorder;
   private final ExecutorService executor;
+
+  /** Jobs handed over and not finished: running ones and those queued for a thread. */
   private final AtomicInteger busy = new AtomicInteger();
+
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicLong averageRunNanos = new AtomicLong();
+  private volatile boolean stopping;
   private final AtomicInteger unwritten = new AtomicInteger();
   private final Map<JobId, Execution> executions = new ConcurrentHashMap<>();
   private final Runnable onSlotFreed;
@@ -58,13 +70,32 @@ final class WorkerPool {
   }
 
   /**
-   * Threads free to start a job. A worker hands its outcome to the writer and takes the next job
-   * without waiting for the commit, so that outcomes pile up into larger batches; but no more than
-   * one outcome per worker may wait, so a slow store slows claiming instead of growing a queue.
+   * How many jobs to claim now, given that a claim takes {@code claimNanos}: one per free thread,
+   * plus as many as the workers finish during one claim (at most {@value #MAX_QUEUED_PER_WORKER}
+   * per thread), so that for short jobs the next ones are at hand when a thread frees. Long jobs
+   * queue none: a report that runs for minutes should wait in the store, where any node can take
+   * it. Returns 0 while queued jobs remain and fewer than half the queue has room, so that claims
+   * come in batches rather than one job at a time; and while more outcomes wait unwritten than the
+   * writer puts in one commit, so that a slow store slows claiming instead of growing a backlog
+   * here.
    */
-  int freeSlots() {
-    int overflow = Math.max(0, unwritten.get() - settings.workerCount());
-    return settings.workerCount() - busy.get() - overflow;
+  int jobsToClaim(long claimNanos) {
+    int workers = settings.workerCount();
+    long run = averageRunNanos.get();
+    int queue =
+        run <= 0
+            ? 0
+            : (int)
+                Math.min((long) MAX_QUEUED_PER_WORKER * workers, workers * claimNanos / run + 1);
+    int held = busy.get();
+    int overflow =
+        Math.max(0, unwritten.get() - Math.max(TransitionWriter.MAX_BATCH, workers + queue));
+    int room = workers + queue - held - overflow;
+    int queued = held - running.get();
+    if (queued > 0 && room < Math.max(1, queue / 2)) {
+      return 0;
+    }
+    return Math.max(0, room);
   }
 
   void run(StoredJob job) {
@@ -101,10 +132,9 @@ final class WorkerPool {
         .join();
   }
 
-  /** Takes a slot for a claimed job and tracks its attempt, deadline included. */
+  /** Takes a slot for a claimed job and tracks its attempt. */
   private Execution begin(StoredJob job) {
-    Instant startedAt = job.startedAt() == null ? settings.clock().instant() : job.startedAt();
-    Execution execution = new Execution(job, startedAt.plus(job.timeout()));
+    Execution execution = new Execution(job);
     busy.incrementAndGet();
     executions.put(job.id(), execution);
     return execution;
@@ -150,7 +180,8 @@ final class WorkerPool {
   /** Ends attempts that ran past their deadline: interrupts them and records a timeout failure. */
   void enforceDeadlines(Instant now) {
     for (Execution execution : activeExecutions()) {
-      if (!now.isBefore(execution.deadline()) && execution.settle()) {
+      Instant deadline = execution.deadline();
+      if (deadline != null && !now.isBefore(deadline) && execution.settle()) {
         LOG.warn(
             "job {} ran past its timeout of {}; interrupting it",
             execution.jobId(),
@@ -168,6 +199,8 @@ final class WorkerPool {
    * back to {@code REQUESTED} and interrupts them.
    */
   void shutdown(Duration grace) throws InterruptedException {
+    // queued jobs go back at once instead of starting during the grace period
+    stopping = true;
     executor.shutdown();
     boolean finished = executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
@@ -199,23 +232,29 @@ final class WorkerPool {
       Execution execution, Settings.@Nullable Registration registration) {
     StoredJob job = execution.job();
     CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
+    boolean started = false;
     try {
       if (execution.isSettled()) {
         return recorded;
       }
-      if (registration == null) {
-        // Claims name this node's types, so only a store that ignores the filter gets here.
+      if (registration == null || stopping) {
+        // Claims name this node's types, so only a store that ignores the filter lacks a task.
         if (execution.settle()) {
           recorded = recorder.released(execution);
           track(execution, recorded);
         }
         return recorded;
       }
+      running.incrementAndGet();
+      started = true;
+      long startNanos = System.nanoTime();
+      execution.start(settings.clock().instant());
       Outcome outcome =
-          job.cancellationRequested()
+          job.cancellationRequested() || execution.isCancellationRequested()
               ? new Outcome(
                   null, new ReportCancelledException("cancelled before this attempt started"))
               : invoke(execution, registration);
+      recordRunTime(System.nanoTime() - startNanos);
       if (execution.settle()) {
         recorded = recordOutcome(execution, outcome);
         track(execution, recorded);
@@ -226,10 +265,20 @@ final class WorkerPool {
     } catch (Throwable unexpected) {
       LOG.error("unexpected failure while finishing job {}", job.id(), unexpected);
     } finally {
+      if (started) {
+        running.decrementAndGet();
+      }
       busy.decrementAndGet();
       onSlotFreed.run();
     }
     return recorded;
+  }
+
+  /** A moving average over roughly the last 16 attempts, to size the queue. */
+  private void recordRunTime(long nanos) {
+    averageRunNanos.accumulateAndGet(
+        Math.max(1, nanos),
+        (average, latest) -> average == 0 ? latest : average + (latest - average) / 16);
   }
 
   private CompletableFuture<Void> recordOutcome(Execution execution, Outcome outcome) {

@@ -304,12 +304,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
             "claim jobs",
             handle ->
                 handle
-                    .createQuery(sql.claim)
+                    .createQuery(sql.claim(request.limit()))
                     .bind("node", request.nodeId())
                     .bind("now", EpochMicros.of(request.now()))
                     .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
-                    .bind("limit", request.limit())
-                    .bindList("reportTypes", List.copyOf(request.reportTypes()))
+                    .bindArray("reportTypes", String.class, request.reportTypes().toArray())
                     .map(StoredJobMapper.INSTANCE)
                     .list());
     List<StoredJob> ordered = new ArrayList<>(claimed);

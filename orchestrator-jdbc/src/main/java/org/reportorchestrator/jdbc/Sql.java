@@ -13,6 +13,13 @@ final class Sql {
           + " result_content_type, result_file_name, result_size, result_metadata, owner_node,"
           + " fencing_token, lease_expires_at, cancel_requested";
 
+  /**
+   * The claim's limit is written into the statement, not bound: PostgreSQL plans a bound limit
+   * generically after a few executions and then scans the whole due index (1.5 s at a million due
+   * rows, against 0.3 ms with the limit in the text).
+   */
+  private static final String LIMIT_PLACEHOLDER = "{limit}";
+
   private static final String TERMINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
   private static final String CLAIM_ORDER = "priority DESC, run_at, created_at, id";
   private static final String CLAIM_SET =
@@ -27,7 +34,7 @@ final class Sql {
   final String insertJob;
   final String insertJobUnlessKeyTaken;
   final String selectIdsByKey;
-  final String claim;
+  private final String claim;
   final String applyTransition;
   final String insertResult;
   final String extendLease;
@@ -66,10 +73,11 @@ final class Sql {
         "SELECT id FROM "
             + jobs
             + " WHERE state = 'REQUESTED' AND run_at <= :now"
-            + " AND report_type IN (<reportTypes>) ORDER BY "
+            + " AND report_type = ANY(:reportTypes) ORDER BY "
             + (dialect == JdbcJobRepository.Dialect.H2 ? "state, " : "")
             + CLAIM_ORDER
-            + " LIMIT :limit";
+            + " LIMIT "
+            + LIMIT_PLACEHOLDER;
     if (dialect == JdbcJobRepository.Dialect.POSTGRESQL) {
       claim =
           "WITH picked AS ("
@@ -175,6 +183,11 @@ final class Sql {
             // passed over rather than waited for; H2 has no SKIP LOCKED worth the name
             + (dialect == JdbcJobRepository.Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED)" : ")");
     tryPurgeLock = "SELECT pg_try_advisory_xact_lock(:key)";
+  }
+
+  /** The claim of at most {@code limit} due jobs. */
+  String claim(int limit) {
+    return claim.replace(LIMIT_PLACEHOLDER, Integer.toString(limit));
   }
 
   /**
