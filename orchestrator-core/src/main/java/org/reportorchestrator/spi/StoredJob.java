@@ -2,6 +2,7 @@ package org.reportorchestrator.spi;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,18 @@ public record StoredJob(
     long fencingToken,
     @Nullable Instant leaseExpiresAt,
     boolean cancellationRequested) {
+
+  /**
+   * The order in which claims hand out due jobs: the higher priority first, then the earlier due
+   * time, then the older job, then the id in the order databases sort UUIDs. Every store claims in
+   * this order and returns its claims sorted by it.
+   */
+  public static final Comparator<StoredJob> CLAIM_ORDER =
+      Comparator.comparingInt(StoredJob::priority)
+          .reversed()
+          .thenComparing(StoredJob::runAt)
+          .thenComparing(StoredJob::createdAt)
+          .thenComparing(StoredJob::id);
 
   public StoredJob {
     Objects.requireNonNull(id, "id");

@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -431,6 +433,53 @@ public abstract class JobRepositoryContract {
     assertThat(claimed)
         .extracting(StoredJob::id)
         .containsExactlyInAnyOrder(salesTop.id(), other.id());
+  }
+
+  @Test
+  void claimsFollowOneOrderAcrossTypesPriorityLevelsAndDueTimes() {
+    Random random = new Random(7);
+    List<String> types = List.of("sales", "stock", "audit", "other");
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      jobs.add(
+          job()
+              .type(types.get(random.nextInt(types.size())))
+              .priority(List.of(-1, 0, 3, 7).get(random.nextInt(4)))
+              // a quarter falls due only later, most of them at the highest priority
+              .runAt(
+                  T0.plusSeconds(
+                      random.nextInt(4) == 0 ? 1 + random.nextInt(60) : -random.nextInt(60)))
+              .createdAt(T0.minusSeconds(random.nextInt(30)))
+              .build());
+    }
+    jobs.add(job().type("sales").priority(9).runAt(T0.plusSeconds(5)).build());
+    repository.insert(jobs);
+    Set<String> requested = Set.of("sales", "stock", "audit");
+
+    List<JobId> order = new ArrayList<>();
+    for (int limit = 1; ; limit = limit % 5 + 1) {
+      List<StoredJob> claimed =
+          repository.claim(new ClaimRequest(NODE_A, requested, limit, T0, T0.plus(LEASE)));
+      assertThat(claimed).isSortedAccordingTo(StoredJob.CLAIM_ORDER);
+      order.addAll(ids(claimed));
+      if (claimed.size() < limit) {
+        break;
+      }
+    }
+
+    List<JobId> expected =
+        jobs.stream()
+            .filter(job -> requested.contains(job.reportType()) && !job.runAt().isAfter(T0))
+            .sorted(
+                Comparator.comparingInt(NewJob::priority)
+                    .reversed()
+                    .thenComparing(NewJob::runAt)
+                    .thenComparing(NewJob::createdAt)
+                    .thenComparing(NewJob::id))
+            .map(NewJob::id)
+            .toList();
+    assertThat(expected).hasSizeGreaterThan(30);
+    assertThat(order).containsExactlyElementsOf(expected);
   }
 
   @Test

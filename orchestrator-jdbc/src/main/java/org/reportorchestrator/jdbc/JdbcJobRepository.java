@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -133,12 +132,6 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
   private static final Pattern PASSWORD_PARAMETER =
       Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
-  private static final Comparator<StoredJob> CLAIM_ORDER =
-      Comparator.comparingInt(StoredJob::priority)
-          .reversed()
-          .thenComparing(StoredJob::runAt)
-          .thenComparing(StoredJob::createdAt)
-          .thenComparing(StoredJob::id);
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -312,7 +305,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                     .map(StoredJobMapper.INSTANCE)
                     .list());
     List<StoredJob> ordered = new ArrayList<>(claimed);
-    ordered.sort(CLAIM_ORDER);
+    ordered.sort(StoredJob.CLAIM_ORDER);
     return List.copyOf(ordered);
   }
 
@@ -599,7 +592,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
    * table prefix, and returns 0 at once if another node holds it; the lock goes with the commit.
    * The batch passes over rows other transactions hold ({@code FOR UPDATE SKIP LOCKED}), so it
    * never waits on a worker's write. Keep {@code limit} small (core asks for 500 at a time) so that
-   * each batch holds its locks briefly. On H2 the batch is one plain statement.
+   * each batch holds its locks briefly. A batch deletes the jobs' results with them, in the same
+   * statement. On H2 it reads the ids first and deletes by them, in one transaction.
    */
   @Override
   public int purgeFinished(Instant finishedBefore, int limit) {
@@ -607,15 +601,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     long micros = EpochMicros.of(finishedBefore);
-    HandleCallback<Integer, SQLException> purge =
-        handle ->
-            handle
-                .createUpdate(sql.purgeFinished)
-                .bind("before", micros)
-                .bind("limit", limit)
-                .execute();
     if (dialect != Dialect.POSTGRESQL) {
-      return withHandle("purge finished jobs", purge);
+      return inTransaction("purge finished jobs", handle -> purgeByIds(handle, micros, limit));
     }
     return inTransaction(
         "purge finished jobs",
@@ -626,8 +613,33 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                   .bind("key", purgeLockKey())
                   .mapTo(Boolean.class)
                   .one();
-          return ours ? purge.withHandle(handle) : 0;
+          if (!ours) {
+            return 0;
+          }
+          return handle
+              .createUpdate(Objects.requireNonNull(sql.purgeFinished))
+              .bind("before", micros)
+              .bind("limit", limit)
+              .execute();
         });
+  }
+
+  private int purgeByIds(Handle handle, long before, int limit) {
+    List<UUID> ids =
+        handle
+            .createQuery(Objects.requireNonNull(sql.selectPurgeable))
+            .bind("before", before)
+            .bind("limit", limit)
+            .mapTo(UUID.class)
+            .list();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    handle.createUpdate(Objects.requireNonNull(sql.purgeResults)).bindList("ids", ids).execute();
+    return handle
+        .createUpdate(Objects.requireNonNull(sql.purgeJobs))
+        .bindList("ids", ids)
+        .execute();
   }
 
   /**

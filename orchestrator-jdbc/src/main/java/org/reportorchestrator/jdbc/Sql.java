@@ -1,5 +1,7 @@
 package org.reportorchestrator.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The statements of one store, with its validated table prefix and its dialect's syntax. Built
  * once; named parameters use Jdbi's {@code :name} form and {@code <name>} for bound lists.
@@ -21,6 +23,7 @@ final class Sql {
   private static final String LIMIT_PLACEHOLDER = "{limit}";
 
   private static final String TERMINAL = "('COMPLETED', 'FAILED', 'CANCELLED')";
+  private static final String CLAIM_ORDER_COLUMNS = "priority, run_at, created_at, id";
   private static final String CLAIM_ORDER = "priority DESC, run_at, created_at, id";
   private static final String CLAIM_SET =
       " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
@@ -46,7 +49,13 @@ final class Sql {
   final String findExpiredLeases;
   final String findById;
   final String openResult;
-  final String purgeFinished;
+
+  /** PostgreSQL purges in one statement, H2 in three. */
+  final @Nullable String purgeFinished;
+
+  final @Nullable String selectPurgeable;
+  final @Nullable String purgeResults;
+  final @Nullable String purgeJobs;
   final String tryPurgeLock;
 
   Sql(JdbcJobRepository.Dialect dialect, String prefix) {
@@ -67,22 +76,38 @@ final class Sql {
     selectIdsByKey =
         "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
 
-    // H2 reads the due index in order only when the ORDER BY starts with its leading column;
-    // state is constant here, so leading with it changes nothing but the plan.
-    String due =
-        "SELECT id FROM "
-            + jobs
-            + " WHERE state = 'REQUESTED' AND run_at <= :now"
-            + " AND report_type = ANY(:reportTypes) ORDER BY "
-            + (dialect == JdbcJobRepository.Dialect.H2 ? "state, " : "")
-            + CLAIM_ORDER
-            + " LIMIT "
-            + LIMIT_PLACEHOLDER;
     if (dialect == JdbcJobRepository.Dialect.POSTGRESQL) {
+      // For each of the node's types, the recursive part finds the priority levels that have
+      // queued jobs, one index probe each (from the top: the highest level below the last). Each
+      // level then yields its due jobs in order, locked as they are read, so that claims on other
+      // nodes pass over them rather than wait. Jobs due later at a higher priority, or a mass of
+      // jobs of other types, are never read. A claim may lock a few more rows than it takes (one
+      // limit per level); the locks go with its commit.
       claim =
-          "WITH picked AS ("
-              + due
-              + " FOR UPDATE SKIP LOCKED) UPDATE "
+          "WITH RECURSIVE levels (report_type, priority) AS ("
+              + " SELECT t.report_type, (SELECT max(q.priority) FROM "
+              + jobs
+              + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = t.report_type)"
+              + " FROM unnest(CAST(:reportTypes AS VARCHAR[])) AS t (report_type)"
+              + " UNION ALL"
+              + " SELECT l.report_type, (SELECT max(q.priority) FROM "
+              + jobs
+              + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+              + " AND q.priority < l.priority)"
+              + " FROM levels AS l WHERE l.priority IS NOT NULL),"
+              + " picked AS (SELECT due.id FROM levels AS l CROSS JOIN LATERAL (SELECT "
+              + qualified("q", CLAIM_ORDER_COLUMNS)
+              + " FROM "
+              + jobs
+              + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+              + " AND q.priority = l.priority AND q.run_at <= :now"
+              + " ORDER BY q.run_at, q.created_at, q.id LIMIT "
+              + LIMIT_PLACEHOLDER
+              + " FOR UPDATE SKIP LOCKED) AS due ORDER BY "
+              + qualified("due", CLAIM_ORDER)
+              + " LIMIT "
+              + LIMIT_PLACEHOLDER
+              + ") UPDATE "
               + jobs
               + " AS j"
               + CLAIM_SET
@@ -91,15 +116,22 @@ final class Sql {
     } else {
       // H2 locks every matching row of a FOR UPDATE before it applies LIMIT, so SKIP LOCKED buys
       // nothing there. The update re-checks the state of each row it locks, so two claims that
-      // pick the same row cannot both move it.
+      // pick the same row cannot both move it. H2 reads the due index in order only when the
+      // ORDER BY starts with its leading column; state is constant here, so leading with it
+      // changes nothing but the plan.
       claim =
           "SELECT "
               + COLUMNS
               + " FROM FINAL TABLE (UPDATE "
               + jobs
               + CLAIM_SET
-              + " WHERE state = 'REQUESTED' AND id IN ("
-              + due
+              + " WHERE state = 'REQUESTED' AND id IN (SELECT id FROM "
+              + jobs
+              + " WHERE state = 'REQUESTED' AND run_at <= :now"
+              + " AND report_type = ANY(:reportTypes) ORDER BY state, "
+              + CLAIM_ORDER
+              + " LIMIT "
+              + LIMIT_PLACEHOLDER
               + "))";
     }
 
@@ -170,18 +202,33 @@ final class Sql {
             + results
             + " r ON r.job_id = j.id"
             + " WHERE j.id = :id AND j.state = 'COMPLETED'";
-    purgeFinished =
-        "DELETE FROM "
-            + jobs
-            + " WHERE id IN (SELECT id FROM "
+    String purgeable =
+        "SELECT id FROM "
             + jobs
             + " WHERE state IN "
             + TERMINAL
-            + " AND finished_at < :before"
-            + " ORDER BY finished_at LIMIT :limit"
-            // PostgreSQL: rows another transaction holds (a purge that overlaps, a late writer) are
-            // passed over rather than waited for; H2 has no SKIP LOCKED worth the name
-            + (dialect == JdbcJobRepository.Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED)" : ")");
+            + " AND finished_at < :before ORDER BY finished_at LIMIT :limit";
+    if (dialect == JdbcJobRepository.Dialect.POSTGRESQL) {
+      // Rows another transaction holds (a purge that overlaps, a late writer) are passed over
+      // rather than waited for. The results go in the same statement, with no per-row cascade.
+      purgeFinished =
+          "WITH doomed AS ("
+              + purgeable
+              + " FOR UPDATE SKIP LOCKED), gone AS (DELETE FROM "
+              + results
+              + " WHERE job_id IN (SELECT id FROM doomed)) DELETE FROM "
+              + jobs
+              + " WHERE id IN (SELECT id FROM doomed)";
+      selectPurgeable = null;
+      purgeResults = null;
+      purgeJobs = null;
+    } else {
+      // H2 has no data-modifying WITH: the ids are read first and both tables purged by them.
+      purgeFinished = null;
+      selectPurgeable = purgeable;
+      purgeResults = "DELETE FROM " + results + " WHERE job_id IN (<ids>)";
+      purgeJobs = "DELETE FROM " + jobs + " WHERE id IN (<ids>)";
+    }
     tryPurgeLock = "SELECT pg_try_advisory_xact_lock(:key)";
   }
 
