@@ -99,9 +99,7 @@ final class Scheduler {
     if (room <= 0 || !running) {
       return false;
     }
-    // Powers of two only: a store may write the limit into its statement (PostgreSQL plans a bound
-    // limit badly), and a handful of distinct statements keep its caches warm.
-    int wanted = Integer.highestOneBit(room);
+    int wanted = roundedDown(room);
     long startNanos = System.nanoTime();
     // The lease runs from this instant, read just before the claim, never from an older one.
     List<StoredJob> claimed = claim(settings.clock().instant(), wanted);
@@ -118,6 +116,17 @@ final class Scheduler {
       }
     }
     return claimed.size() == wanted;
+  }
+
+  /**
+   * {@code room} rounded down to 1, 2, 3, 4, 6, 8, 12, 16, 24, ...: a store may write the limit
+   * into its statement (PostgreSQL plans a bound limit badly), and a handful of distinct statements
+   * keep its caches warm, while a claim still takes at least two thirds of the room.
+   */
+  static int roundedDown(int room) {
+    int power = Integer.highestOneBit(room);
+    int between = power + power / 2;
+    return power >= 2 && room >= between ? between : power;
   }
 
   /** Claims up to {@code limit} due jobs and tells the listeners; the caller runs them. */
