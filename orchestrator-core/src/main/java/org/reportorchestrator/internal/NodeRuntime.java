@@ -44,7 +44,7 @@ final class NodeRuntime {
             settings,
             recorder,
             NamedThreads.numbered("orchestrator-worker", settings.threadFactory()),
-            this::wakeUp);
+            this::slotFreed);
     this.scheduler =
         new Scheduler(
             settings,
@@ -92,6 +92,10 @@ final class NodeRuntime {
 
   void wakeUp() {
     scheduler.wakeUp();
+  }
+
+  private void slotFreed() {
+    scheduler.slotFreed();
   }
 
   /** The attempt of {@code id} running on this node, if any. */

@@ -31,6 +31,8 @@ final class Scheduler {
   private final Thread thread;
   private volatile boolean running = true;
 
+  private volatile boolean backlog = true;
+
   /** How long a claim takes, as a moving average; only the scheduler thread touches it. */
   private long averageClaimNanos;
 
@@ -53,6 +55,16 @@ final class Scheduler {
 
   void wakeUp() {
     wakeUps.release();
+  }
+
+  /**
+   * A worker is free again: worth a claim only if the last poll left due jobs behind for want of
+   * room. Otherwise the store had no more, and only a submit or the next poll can change that.
+   */
+  void slotFreed() {
+    if (backlog) {
+      wakeUps.release();
+    }
   }
 
   /**
@@ -97,6 +109,7 @@ final class Scheduler {
   private boolean pollOnce() {
     int room = pool.jobsToClaim(averageClaimNanos);
     if (room <= 0 || !running) {
+      backlog = true;
       return false;
     }
     int wanted = roundedDown(room);
@@ -115,7 +128,8 @@ final class Scheduler {
         pool.release(job);
       }
     }
-    return claimed.size() == wanted;
+    backlog = claimed.size() == wanted;
+    return backlog;
   }
 
   /**
