@@ -9,12 +9,27 @@ import org.jspecify.annotations.Nullable;
  * Which jobs to list and which page of them, oldest first (by creation time, then id). Immutable
  * and thread-safe.
  *
+ * <p>Pages follow one another by cursor rather than by offset, so that every page costs the same
+ * and a job that changes state or is purged between two pages shifts no other job into or out of
+ * the next one:
+ *
+ * <pre>{@code
+ * JobQuery query = JobQuery.all().inStates(JobState.FAILED);
+ * List<JobSnapshot> page = orchestrator.query(query);
+ * while (!page.isEmpty()) {
+ *   page.forEach(this::show);
+ *   page = orchestrator.query(query.after(page.get(page.size() - 1)));
+ * }
+ * }</pre>
+ *
  * @param states the states to include; empty for all
  * @param reportType the report type to include, or {@code null} for all
- * @param offset how many matching jobs to skip
+ * @param after the page holds only jobs listed after this place, or all from the first if {@code
+ *     null}
  * @param limit the most jobs to return, 1 to {@value #MAX_LIMIT}
  */
-public record JobQuery(Set<JobState> states, @Nullable String reportType, int offset, int limit) {
+public record JobQuery(
+    Set<JobState> states, @Nullable String reportType, @Nullable JobCursor after, int limit) {
 
   /** The largest page. */
   public static final int MAX_LIMIT = 1_000;
@@ -22,9 +37,6 @@ public record JobQuery(Set<JobState> states, @Nullable String reportType, int of
   public JobQuery {
     Objects.requireNonNull(states, "states");
     states = states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
-    if (offset < 0) {
-      throw new IllegalArgumentException("offset must not be negative: " + offset);
-    }
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ": " + limit);
     }
@@ -36,22 +48,32 @@ public record JobQuery(Set<JobState> states, @Nullable String reportType, int of
 
   /** The first 100 jobs of every state and type. */
   public static JobQuery all() {
-    return new JobQuery(Set.of(), null, 0, 100);
+    return new JobQuery(Set.of(), null, null, 100);
   }
 
   public JobQuery inStates(JobState first, JobState... rest) {
-    return new JobQuery(EnumSet.of(first, rest), reportType, offset, limit);
+    return new JobQuery(EnumSet.of(first, rest), reportType, after, limit);
   }
 
   public JobQuery ofType(String type) {
-    return new JobQuery(states, Objects.requireNonNull(type, "reportType"), offset, limit);
+    return new JobQuery(states, Objects.requireNonNull(type, "reportType"), after, limit);
   }
 
-  public JobQuery page(int newOffset, int newLimit) {
-    return new JobQuery(states, reportType, newOffset, newLimit);
+  /** The page after {@code cursor}, with the same filters and limit. */
+  public JobQuery after(JobCursor cursor) {
+    return new JobQuery(states, reportType, Objects.requireNonNull(cursor, "after"), limit);
   }
 
-  /** Whether {@code state} and {@code type} match this query's filters. */
+  /** The page after {@code lastListed}, typically the last job of the previous page. */
+  public JobQuery after(JobSnapshot lastListed) {
+    return after(JobCursor.of(Objects.requireNonNull(lastListed, "after")));
+  }
+
+  public JobQuery limit(int newLimit) {
+    return new JobQuery(states, reportType, after, newLimit);
+  }
+
+  /** Whether {@code state} and {@code type} match this query's filters; the cursor aside. */
   public boolean matches(JobState state, String type) {
     return (states.isEmpty() || states.contains(state))
         && (reportType == null || reportType.equals(type));

@@ -702,8 +702,12 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
       orchestrator.submit(ReportRequest.of("b"));
     }
     assertThat(orchestrator.query(JobQuery.all().ofType("a"))).hasSize(5);
-    assertThat(orchestrator.query(JobQuery.all().ofType("b").page(0, 3))).hasSize(3);
-    assertThat(orchestrator.query(JobQuery.all().ofType("b").page(3, 3))).hasSize(2);
+    List<JobSnapshot> firstPage = orchestrator.query(JobQuery.all().ofType("b").limit(3));
+    assertThat(firstPage).hasSize(3);
+    List<JobSnapshot> secondPage =
+        orchestrator.query(JobQuery.all().ofType("b").limit(3).after(firstPage.get(2)));
+    assertThat(secondPage).hasSize(2).doesNotContainAnyElementsOf(firstPage);
+    assertThat(secondPage.get(0).createdAt()).isAfterOrEqualTo(firstPage.get(2).createdAt());
     assertThat(orchestrator.query(JobQuery.all().inStates(JobState.COMPLETED))).isEmpty();
   }
 
@@ -776,9 +780,8 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
         .until(
             () ->
                 repository
-                        .query(new JobQuery(Set.of(JobState.COMPLETED), null, count - 1, 1))
-                        .size()
-                    == 1);
+                    .query(JobQuery.all().inStates(JobState.REQUESTED, JobState.RUNNING).limit(1))
+                    .isEmpty());
 
     assertThat(runs).hasSize(count);
     assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
@@ -786,7 +789,7 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
     assertThat(
             repository.query(
                 new JobQuery(
-                    Set.of(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED), null, 0, 10)))
+                    Set.of(JobState.REQUESTED, JobState.RUNNING, JobState.FAILED), null, null, 10)))
         .isEmpty();
   }
 }

@@ -165,13 +165,13 @@ public abstract class StoredTextContract {
           for (Map.Entry<JobId, ReportRequest> entry : stored.entrySet()) {
             assertSameRequest(orchestrator.get(entry.getKey()), entry.getValue());
           }
-          List<JobSnapshot> all = orchestrator.query(JobQuery.all().page(0, JobQuery.MAX_LIMIT));
+          List<JobSnapshot> all = orchestrator.query(JobQuery.all().limit(JobQuery.MAX_LIMIT));
           assertThat(all)
               .extracting(JobSnapshot::id)
               .containsExactlyInAnyOrderElementsOf(stored.keySet());
           for (String type : types) {
             List<JobSnapshot> ofType =
-                orchestrator.query(JobQuery.all().ofType(type).page(0, JobQuery.MAX_LIMIT));
+                orchestrator.query(JobQuery.all().ofType(type).limit(JobQuery.MAX_LIMIT));
             for (JobSnapshot snapshot : ofType) {
               assertSameRequest(snapshot, stored.get(snapshot.id()));
             }

@@ -138,12 +138,13 @@ public final class Quickstart implements Callable<Integer> {
   }
 
   private static int countJobs(ReportOrchestrator orchestrator) {
+    JobQuery pages = JobQuery.all().limit(JobQuery.MAX_LIMIT);
     int count = 0;
-    List<JobSnapshot> page;
-    do {
-      page = orchestrator.query(JobQuery.all().page(count, JobQuery.MAX_LIMIT));
+    for (List<JobSnapshot> page = orchestrator.query(pages);
+        !page.isEmpty();
+        page = orchestrator.query(pages.after(page.get(page.size() - 1)))) {
       count += page.size();
-    } while (page.size() == JobQuery.MAX_LIMIT);
+    }
     return count;
   }
 

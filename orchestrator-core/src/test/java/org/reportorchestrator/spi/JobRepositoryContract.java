@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
@@ -73,6 +75,10 @@ public abstract class JobRepositoryContract {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String NODE_A = "node-a";
   private static final String NODE_B = "node-b";
+
+  /** The order every query lists jobs in. */
+  private static final Comparator<StoredJob> LISTING_ORDER =
+      Comparator.comparing(StoredJob::createdAt).thenComparing(StoredJob::id);
 
   /** The store under test, fresh for each test. */
   protected JobRepository repository;
@@ -1495,63 +1501,233 @@ public abstract class JobRepositoryContract {
   }
 
   @Test
-  void queryPagesInCreationOrderWithoutOverlap() {
+  void pagingThroughEveryFilterListsEachMatchingJobOnceInListingOrder() {
+    List<JobId> inserted = jobsInEveryStateAndType();
+    List<StoredJob> stored = inserted.stream().map(this::find).toList();
+    List<JobQuery> filters =
+        List.of(
+            JobQuery.all(),
+            new JobQuery(Set.of(), null, null, 100),
+            new JobQuery(EnumSet.allOf(JobState.class), null, null, 100),
+            JobQuery.all().inStates(JobState.REQUESTED),
+            JobQuery.all().inStates(JobState.RUNNING),
+            JobQuery.all().inStates(JobState.COMPLETED),
+            JobQuery.all().inStates(JobState.FAILED),
+            JobQuery.all().inStates(JobState.CANCELLED),
+            JobQuery.all().inStates(JobState.REQUESTED, JobState.RUNNING),
+            JobQuery.all().inStates(JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED),
+            JobQuery.all().ofType("sales"),
+            JobQuery.all().ofType("sales").inStates(JobState.FAILED),
+            JobQuery.all()
+                .ofType("stock")
+                .inStates(JobState.REQUESTED, JobState.COMPLETED, JobState.CANCELLED),
+            JobQuery.all().ofType("unknown"),
+            JobQuery.all().ofType("unknown").inStates(JobState.RUNNING));
+
+    for (JobQuery filter : filters) {
+      List<JobId> expected =
+          stored.stream()
+              .filter(job -> filter.matches(job.state(), job.reportType()))
+              .sorted(LISTING_ORDER)
+              .map(StoredJob::id)
+              .toList();
+      for (int limit : List.of(1, 4, JobQuery.MAX_LIMIT)) {
+        assertThat(pageThrough(filter.limit(limit)))
+            .as("%s, %d a page", filter, limit)
+            .containsExactlyElementsOf(expected);
+      }
+    }
+    assertThat(pageThrough(JobQuery.all().limit(7))).hasSameSizeAs(inserted);
+  }
+
+  @Test
+  void jobsCreatedAtTheSameInstantAreListedInIdOrderAcrossPages() {
     List<NewJob> jobs = new ArrayList<>();
-    for (int i = 0; i < 23; i++) {
-      // inserted out of creation order: createdAt runs 0, 22, 1, 21, ... seconds after T0
-      int second = i % 2 == 0 ? i / 2 : 22 - i / 2;
-      jobs.add(job().createdAt(T0.plusSeconds(second)).build());
+    for (int i = 0; i < 40; i++) {
+      // 25 jobs share T0 + 1 s; the rest are before and after it
+      Instant createdAt = i < 25 ? T0.plusSeconds(1) : T0.plusSeconds(i % 2 == 0 ? 0 : 2);
+      jobs.add(job().createdAt(createdAt).build());
     }
     repository.insert(jobs);
     List<JobId> expected =
         jobs.stream()
-            .sorted((a, b) -> a.createdAt().compareTo(b.createdAt()))
+            .sorted(Comparator.comparing(NewJob::createdAt).thenComparing(NewJob::id))
             .map(NewJob::id)
             .toList();
 
-    List<JobId> paged = new ArrayList<>();
-    for (int offset = 0; offset < 30; offset += 5) {
-      paged.addAll(ids(repository.query(JobQuery.all().page(offset, 5))));
-    }
-
-    assertThat(paged).containsExactlyElementsOf(expected);
-    assertThat(ids(repository.query(JobQuery.all().page(20, 5)))).hasSize(3);
-    assertThat(repository.query(JobQuery.all().page(23, 5))).isEmpty();
+    assertThat(pageThrough(JobQuery.all().limit(3))).containsExactlyElementsOf(expected);
+    assertThat(pageThrough(JobQuery.all().inStates(JobState.REQUESTED).limit(4)))
+        .containsExactlyElementsOf(expected);
   }
 
   @Test
-  void queryPagesJobsCreatedAtTheSameInstantWithoutOverlapOrGaps() {
-    List<NewJob> jobs =
-        IntStream.range(0, 17)
-            .mapToObj(i -> job().createdAt(T0.plusSeconds(i / 6)).build())
-            .toList();
-    repository.insert(jobs);
-
-    List<JobId> paged = new ArrayList<>();
-    for (int offset = 0; offset < 17; offset += 4) {
-      paged.addAll(ids(repository.query(JobQuery.all().page(offset, 4))));
-    }
-
-    assertThat(paged).doesNotHaveDuplicates().hasSize(17);
-    assertThat(paged).containsExactlyElementsOf(ids(repository.query(JobQuery.all().page(0, 17))));
-    List<Instant> createdAts = paged.stream().map(id -> find(id).createdAt()).toList();
-    assertThat(createdAts).isSorted();
-  }
-
-  @Test
-  void queryPagesWithinAFilter() {
+  void jobsChangingStateBetweenPagesAreListedOnceWhileTheyMatch() {
     List<NewJob> jobs = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      jobs.add(job().type(i % 3 == 0 ? "sales" : "stock").createdAt(T0.plusSeconds(i)).build());
+      jobs.add(job().createdAt(T0.plusSeconds(i)).build());
     }
     repository.insert(jobs);
-    List<JobId> sales =
-        jobs.stream().filter(j -> j.reportType().equals("sales")).map(NewJob::id).toList();
+    JobQuery unfinished = JobQuery.all().inStates(JobState.REQUESTED, JobState.RUNNING).limit(3);
+    JobQuery everything = JobQuery.all().limit(3);
+    List<JobId> listedUnfinished = new ArrayList<>();
+    List<JobId> listedEverything = new ArrayList<>();
 
-    assertThat(ids(repository.query(JobQuery.all().ofType("sales").page(0, 3))))
-        .containsExactlyElementsOf(sales.subList(0, 3));
-    assertThat(ids(repository.query(JobQuery.all().ofType("sales").page(3, 3))))
-        .containsExactly(sales.get(3));
+    List<StoredJob> page = nextPage(unfinished, listedUnfinished);
+    List<StoredJob> pageOfAll = nextPage(everything, listedEverything);
+    // jobs 0 to 4 start: 3 and 4, not listed yet, move from REQUESTED to RUNNING
+    List<StoredJob> running = claim(NODE_A, 5, T0.plusSeconds(20));
+    // job 8 leaves the filter before the walk reaches it
+    assertThat(repository.cancelQueued(jobs.get(8).id(), T0.plusSeconds(21))).isTrue();
+    page = nextPage(unfinished.after(cursorOf(page)), listedUnfinished);
+    pageOfAll = nextPage(everything.after(cursorOf(pageOfAll)), listedEverything);
+    // jobs 0 to 4, all listed by now, finish and go with job 8
+    for (StoredJob job : running) {
+      complete(job, T0.plusSeconds(22));
+    }
+    assertThat(repository.purgeFinished(T0.plusSeconds(23), 100)).isEqualTo(6);
+    listedUnfinished.addAll(pageThrough(unfinished.after(cursorOf(page))));
+    listedEverything.addAll(pageThrough(everything.after(cursorOf(pageOfAll))));
+
+    List<JobId> ids = jobs.stream().map(NewJob::id).toList();
+    assertThat(listedUnfinished)
+        .containsExactly(
+            ids.get(0),
+            ids.get(1),
+            ids.get(2),
+            ids.get(3),
+            ids.get(4),
+            ids.get(5),
+            ids.get(6),
+            ids.get(7),
+            ids.get(9),
+            ids.get(10),
+            ids.get(11));
+    assertThat(listedEverything)
+        .containsExactly(
+            ids.get(0),
+            ids.get(1),
+            ids.get(2),
+            ids.get(3),
+            ids.get(4),
+            ids.get(5),
+            ids.get(6),
+            ids.get(7),
+            ids.get(9),
+            ids.get(10),
+            ids.get(11));
+  }
+
+  @Test
+  void theSameQueryWithAnotherPageSizeReturnsThatManyJobs() {
+    // regression: H2 kept the page size first bound inside each state's branch of the statement
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      jobs.add(job().createdAt(T0.plusSeconds(i)).build());
+    }
+    repository.insert(jobs);
+
+    assertThat(repository.query(JobQuery.all().limit(1))).hasSize(1);
+    assertThat(repository.query(JobQuery.all().limit(4))).hasSize(4);
+    assertThat(repository.query(JobQuery.all().limit(JobQuery.MAX_LIMIT))).hasSize(6);
+  }
+
+  @Test
+  void aPageAfterAPurgedJobStartsWithTheJobsCreatedAfterIt() {
+    NewJob first = job().createdAt(T0.plusSeconds(1)).priority(1).build();
+    NewJob second = job().createdAt(T0.plusSeconds(2)).build();
+    NewJob third = job().createdAt(T0.plusSeconds(3)).build();
+    repository.insert(List.of(first, second, third));
+    JobCursor afterFirst = new JobCursor(first.createdAt(), first.id());
+    complete(claimOne(T0.plusSeconds(4)), T0.plusSeconds(5));
+    assertThat(repository.purgeFinished(T0.plusSeconds(6), 10)).isEqualTo(1);
+
+    assertThat(ids(repository.query(JobQuery.all().after(afterFirst))))
+        .containsExactly(second.id(), third.id());
+    assertThat(repository.query(JobQuery.all().after(new JobCursor(third.createdAt(), third.id()))))
+        .isEmpty();
+  }
+
+  @Test
+  void aCursorFinerThanTheStoredInstantsComparesWithTheInstantsAsStored() {
+    NewJob early = job().createdAt(T0).build();
+    NewJob alsoEarly = job().createdAt(T0).build();
+    NewJob late = job().createdAt(T0.plusMillis(1)).build();
+    repository.insert(List.of(early, alsoEarly, late));
+    JobId lowest = new JobId(new UUID(0, 0));
+
+    assertThat(ids(repository.query(JobQuery.all().after(new JobCursor(T0.plusNanos(1), lowest)))))
+        .containsExactly(late.id());
+    assertThat(ids(repository.query(JobQuery.all().after(new JobCursor(T0, lowest)))))
+        .containsExactlyInAnyOrder(early.id(), alsoEarly.id(), late.id());
+    assertThat(ids(repository.query(JobQuery.all().after(new JobCursor(T0.minusNanos(1), lowest)))))
+        .hasSize(3);
+  }
+
+  /**
+   * 60 jobs of three types in every state, five to a creation instant, inserted out of creation
+   * order: 20 stay REQUESTED (3 of them then CANCELLED), 40 are claimed, of which 16 complete, 8
+   * fail, 8 are cancelled and 8 keep running.
+   */
+  private List<JobId> jobsInEveryStateAndType() {
+    List<String> types = List.of("sales", "stock", "other");
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      jobs.add(
+          job()
+              .type(types.get(i % 3))
+              .priority(i % 4)
+              .createdAt(T0.plusSeconds((i * 7) % 12))
+              .build());
+    }
+    repository.insert(jobs);
+    Instant at = T0.plusSeconds(100);
+    List<StoredJob> claimed = claim(NODE_A, 40, at);
+    assertThat(claimed).hasSize(40);
+    List<Transition> outcomes = new ArrayList<>();
+    for (int i = 0; i < claimed.size(); i++) {
+      Lease lease = claimed.get(i).lease();
+      switch (i % 5) {
+        case 0, 1 -> outcomes.add(Transition.completed(lease, at, ReportResult.empty()));
+        case 2 -> outcomes.add(Transition.failed(lease, at, error("boom")));
+        case 3 -> outcomes.add(Transition.cancelled(lease, at, null));
+        default -> {
+          // stays RUNNING
+        }
+      }
+    }
+    assertThat(repository.apply(outcomes)).containsOnly(true);
+    List<StoredJob> queued = repository.query(JobQuery.all().inStates(JobState.REQUESTED));
+    assertThat(queued).hasSize(20);
+    for (StoredJob job : queued.subList(0, 3)) {
+      assertThat(repository.cancelQueued(job.id(), at)).isTrue();
+    }
+    return jobs.stream().map(NewJob::id).toList();
+  }
+
+  /** Every job {@code first} and the pages after it list, checking each page's size. */
+  private List<JobId> pageThrough(JobQuery first) {
+    List<JobId> listed = new ArrayList<>();
+    JobQuery query = first;
+    for (int pages = 0; pages <= 1_000; pages++) {
+      List<StoredJob> page = nextPage(query, listed);
+      if (page.size() < first.limit()) {
+        return listed;
+      }
+      query = query.after(cursorOf(page));
+    }
+    throw new AssertionError("paging through " + first + " did not end");
+  }
+
+  private List<StoredJob> nextPage(JobQuery query, List<JobId> listed) {
+    List<StoredJob> page = repository.query(query);
+    assertThat(page).as("page of %s", query).hasSizeLessThanOrEqualTo(query.limit());
+    listed.addAll(ids(page));
+    return page;
+  }
+
+  private static JobCursor cursorOf(List<StoredJob> page) {
+    StoredJob last = page.get(page.size() - 1);
+    return new JobCursor(last.createdAt(), last.id());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1669,7 +1845,7 @@ public abstract class JobRepositoryContract {
   }
 
   protected final List<StoredJob> all() {
-    return repository.query(JobQuery.all().page(0, JobQuery.MAX_LIMIT));
+    return repository.query(JobQuery.all().limit(JobQuery.MAX_LIMIT));
   }
 
   protected final List<StoredJob> claim(String node, int limit, Instant now) {

@@ -9,14 +9,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
@@ -59,7 +62,7 @@ public final class InMemoryJobRepository implements JobRepository {
 
   // Indexes over jobs. Every row sits in byCreation, and in exactly one of the others according to
   // its state; a row leaves its index before a field that index sorts by changes (see reindex).
-  private final NavigableSet<JobRow> byCreation = new TreeSet<>(JobRow.CREATION_ORDER);
+  private final NavigableMap<JobCursor, JobRow> byCreation = new TreeMap<>();
 
   /** REQUESTED, not known to be due yet. */
   private final NavigableSet<JobRow> scheduled = new TreeSet<>(JobRow.RUN_AT_ORDER);
@@ -105,7 +108,7 @@ public final class InMemoryJobRepository implements JobRepository {
           }
           for (JobRow row : created) {
             jobs.put(row.id, row);
-            byCreation.add(row);
+            byCreation.put(row.cursor(), row);
             scheduled.add(row);
           }
           idempotencyKeys.putAll(keysOfBatch);
@@ -314,14 +317,15 @@ public final class InMemoryJobRepository implements JobRepository {
   @Override
   public List<StoredJob> query(JobQuery query) {
     Objects.requireNonNull(query, "query");
+    JobCursor after = query.after();
     return locked(
         () ->
-            byCreation.stream()
-                .filter(row -> query.matches(row.state, row.reportType))
-                .skip(query.offset())
-                .limit(query.limit())
-                .map(JobRow::snapshot)
-                .toList());
+            (after == null ? byCreation : byCreation.tailMap(after, false))
+                .values().stream()
+                    .filter(row -> query.matches(row.state, row.reportType))
+                    .limit(query.limit())
+                    .map(JobRow::snapshot)
+                    .toList());
   }
 
   @Override
@@ -353,7 +357,7 @@ public final class InMemoryJobRepository implements JobRepository {
           }
           for (JobRow row : purged) {
             finished.remove(row);
-            byCreation.remove(row);
+            byCreation.remove(row.cursor());
             jobs.remove(row.id);
             if (row.idempotencyKey != null) {
               idempotencyKeys.remove(row.idempotencyKey, row.id);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
@@ -38,10 +39,6 @@ final class JobRow {
   /** Finished jobs by when they finished. */
   static final Comparator<JobRow> FINISHED_ORDER =
       Comparator.comparing((JobRow row) -> finishedAtOf(row)).thenComparing(row -> row.id);
-
-  /** All jobs in query order. */
-  static final Comparator<JobRow> CREATION_ORDER =
-      Comparator.comparing((JobRow row) -> row.createdAt).thenComparing(row -> row.id);
 
   final JobId id;
   final String reportType;
@@ -78,6 +75,11 @@ final class JobRow {
     this.createdAt = job.createdAt();
     this.runAt = job.runAt();
     this.updatedAt = job.createdAt();
+  }
+
+  /** Its place in query order, which never changes. */
+  JobCursor cursor() {
+    return new JobCursor(createdAt, id);
   }
 
   StoredJob snapshot() {

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -33,6 +34,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
@@ -129,6 +131,10 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
   private static final String UNIQUE_VIOLATION = "23505";
+
+  /** The greatest UUID in the databases' unsigned order. */
+  private static final UUID LAST_UUID = new UUID(-1L, -1L);
+
   private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
   private static final Pattern PASSWORD_PARAMETER =
       Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
@@ -543,21 +549,29 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
   @Override
   public List<StoredJob> query(JobQuery query) {
-    boolean byState = !query.states().isEmpty();
+    Objects.requireNonNull(query, "query");
+    Set<JobState> states =
+        query.states().isEmpty() ? EnumSet.allOf(JobState.class) : EnumSet.copyOf(query.states());
     boolean byType = query.reportType() != null;
+    JobCursor after = query.after();
+    String statement = sql.query(states, byType, after != null, query.limit());
     return withHandle(
         "query jobs",
         handle -> {
-          Query select =
-              handle
-                  .createQuery(sql.query(byState, byType))
-                  .bind("limit", query.limit())
-                  .bind("offset", query.offset());
-          if (byState) {
-            select.bindList("states", query.states().stream().map(JobState::name).toList());
+          Query select = handle.createQuery(statement);
+          if (dialect == Dialect.POSTGRESQL) {
+            select.bind("limit", query.limit());
           }
           if (byType) {
             select.bind("reportType", query.reportType());
+          }
+          if (after != null) {
+            select.bind("afterCreatedAt", EpochMicros.of(after.createdAt()));
+            // A cursor finer than the stored microseconds lies after every job of its truncated
+            // microsecond, so it compares as the last id there.
+            select.bind(
+                "afterId",
+                after.createdAt().getNano() % 1_000 == 0 ? after.id().value() : LAST_UUID);
           }
           return select.map(StoredJobMapper.INSTANCE).list();
         });

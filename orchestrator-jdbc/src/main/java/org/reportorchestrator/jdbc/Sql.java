@@ -1,6 +1,10 @@
 package org.reportorchestrator.jdbc;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobState;
 
 /**
  * The statements of one store, with its validated table prefix and its dialect's syntax. Built
@@ -58,7 +62,10 @@ final class Sql {
   final @Nullable String purgeJobs;
   final String tryPurgeLock;
 
+  private final JdbcJobRepository.Dialect dialect;
+
   Sql(JdbcJobRepository.Dialect dialect, String prefix) {
+    this.dialect = dialect;
     jobs = prefix + "jobs";
     results = prefix + "job_results";
     String values =
@@ -238,18 +245,58 @@ final class Sql {
   }
 
   /**
-   * A page of jobs, oldest first. {@code <states>} is present only when the query filters by state,
-   * {@code :reportType} only when it filters by type.
+   * A page of jobs, oldest first: one branch per state, each reading the index that leads with
+   * {@code state} (or {@code report_type, state}) in listing order from the cursor and stopping
+   * after a page, so no branch walks the rows of other states or types; the outer {@code ORDER BY
+   * ... LIMIT} merges them. {@code states} is every state when the query has no state filter.
+   * {@code :reportType} is present only when the query filters by type, {@code :afterCreatedAt} and
+   * {@code :afterId} only when it has a cursor; the page size is {@code :limit} on PostgreSQL and
+   * written in as {@code limit} on H2.
    */
-  String query(boolean byState, boolean byType) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + jobs + " WHERE 1 = 1");
-    if (byState) {
-      sql.append(" AND state IN (<states>)");
+  String query(Set<JobState> states, boolean byType, boolean afterCursor, int limit) {
+    boolean h2 = dialect == JdbcJobRepository.Dialect.H2;
+    // H2 2.3 keeps the first value bound to a LIMIT inside a UNION branch when it reuses the parsed
+    // statement, so a later page size came back as the first one; a literal has no such memory.
+    String pageSize = h2 ? Integer.toString(limit) : ":limit";
+    List<String> branches = new ArrayList<>();
+    for (JobState state : states) {
+      StringBuilder branch = new StringBuilder("SELECT " + COLUMNS + " FROM " + jobs);
+      if (h2) {
+        // without statistics H2 takes the lease index, which also leads with state, and sorts
+        // every row of the state
+        branch.append(" USE INDEX (").append(jobs).append(byType ? "_type" : "");
+        branch.append("_state_created_idx)");
+      }
+      // a literal, not a parameter: the planner then knows how many rows each state has, and a
+      // generic plan cannot treat a handful of CANCELLED rows like a million COMPLETED ones
+      branch.append(" WHERE state = '").append(state.name()).append('\'');
+      if (byType) {
+        branch.append(" AND report_type = :reportType");
+      }
+      if (afterCursor) {
+        branch.append(
+            h2
+                // H2 reads an index range only for a bound on one column; the rest filters the
+                // few rows that share the cursor's created_at
+                ? " AND created_at >= :afterCreatedAt"
+                    + " AND (created_at > :afterCreatedAt OR id > :afterId)"
+                : " AND (created_at, id) > (:afterCreatedAt, :afterId)");
+      }
+      // H2 reads an index in order only when the ORDER BY starts with its leading columns; they
+      // are constant within a branch, so leading with them changes nothing but the plan
+      branch.append(" ORDER BY ").append(h2 ? (byType ? "report_type, state, " : "state, ") : "");
+      branch.append("created_at, id LIMIT ").append(pageSize);
+      branches.add(branch.toString());
     }
-    if (byType) {
-      sql.append(" AND report_type = :reportType");
+    if (branches.size() == 1) {
+      return branches.get(0);
     }
-    return sql.append(" ORDER BY created_at, id LIMIT :limit OFFSET :offset").toString();
+    return "SELECT "
+        + COLUMNS
+        + " FROM ("
+        + String.join(" UNION ALL ", branches.stream().map(b -> "(" + b + ")").toList())
+        + ") AS page ORDER BY created_at, id LIMIT "
+        + pageSize;
   }
 
   private static String qualified(String alias, String columns) {

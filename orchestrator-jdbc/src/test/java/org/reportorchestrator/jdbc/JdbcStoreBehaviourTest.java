@@ -342,6 +342,6 @@ abstract class JdbcStoreBehaviourTest {
     } finally {
       threads.shutdownNow();
     }
-    assertThat(a.query(JobQuery.all().page(0, JobQuery.MAX_LIMIT))).hasSize(keys);
+    assertThat(a.query(JobQuery.all().limit(JobQuery.MAX_LIMIT))).hasSize(keys);
   }
 }

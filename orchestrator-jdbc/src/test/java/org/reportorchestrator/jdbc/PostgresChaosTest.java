@@ -116,8 +116,11 @@ class PostgresChaosTest {
                     .isEmpty());
 
     List<JobSnapshot> all = new ArrayList<>();
-    for (int offset = 0; offset < JOBS; offset += JobQuery.MAX_LIMIT) {
-      all.addAll(client.query(JobQuery.all().page(offset, JobQuery.MAX_LIMIT)));
+    JobQuery pages = JobQuery.all().limit(JobQuery.MAX_LIMIT);
+    for (List<JobSnapshot> page = client.query(pages);
+        !page.isEmpty();
+        page = client.query(pages.after(page.get(page.size() - 1)))) {
+      all.addAll(page);
     }
     assertThat(all).hasSize(JOBS);
     await().atMost(Duration.ofSeconds(30)).until(() -> terminalTransitions.size() == JOBS);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
@@ -113,11 +114,18 @@ final class JsonViews {
     return node;
   }
 
-  /** A page of jobs with the paging that produced it. */
+  /**
+   * A page of jobs with the paging that produced it. {@code next}, the cursor to pass as {@code
+   * after} for the following page, is null once a page comes back short: there are no more.
+   */
   ObjectNode page(JobQuery query, List<JobSnapshot> jobs) {
     ObjectNode node = mapper.createObjectNode();
-    node.put("offset", query.offset());
+    JobCursor after = query.after();
+    node.put("after", after == null ? null : after.toString());
     node.put("limit", query.limit());
+    node.put(
+        "next",
+        jobs.size() < query.limit() ? null : JobCursor.of(jobs.get(jobs.size() - 1)).toString());
     ArrayNode items = node.putArray("jobs");
     jobs.forEach(job -> items.add(snapshot(job)));
     return node;

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import org.reportorchestrator.CancelOutcome;
+import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobNotFoundException;
 import org.reportorchestrator.JobQuery;
@@ -121,7 +122,10 @@ final class ReportRoutes {
     ctx.json(json.submitted(id, orchestrator.get(id).state()).put("outcome", outcome.name()));
   }
 
-  /** {@code GET /reports?state=FAILED&type=...&offset=0&limit=50}: a page, oldest first. */
+  /**
+   * {@code GET /reports?state=FAILED&type=...&after=...&limit=50}: a page, oldest first; {@code
+   * after} is the {@code next} of the previous page.
+   */
   private void list(Context ctx) {
     Set<JobState> states = EnumSet.noneOf(JobState.class);
     for (String value : ctx.queryParams("state")) {
@@ -129,13 +133,13 @@ final class ReportRoutes {
         states.add(state(name.trim()));
       }
     }
-    String offset = ctx.queryParam("offset");
+    String after = ctx.queryParam("after");
     String limit = ctx.queryParam("limit");
     JobQuery query =
         new JobQuery(
             states,
             ctx.queryParam("type"),
-            offset == null ? 0 : integer("offset", offset, 0),
+            after == null ? null : JobCursor.parse(after),
             limit == null ? DEFAULT_PAGE_SIZE : integer("limit", limit, 1));
     ctx.json(json.page(query, orchestrator.query(query)));
   }

@@ -12,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -157,6 +161,7 @@ class ReportServerTest {
         JSON.readTree(get("/reports?state=failed&type=inventory-export&limit=10").body());
 
     assertThat(page.get("limit").asInt()).isEqualTo(10);
+    assertThat(page.get("next").isNull()).isTrue();
     assertThat(page.get("jobs")).hasSize(1);
     JsonNode job = page.at("/jobs/0");
     assertThat(job.get("id").asText()).isEqualTo(failing);
@@ -165,6 +170,29 @@ class ReportServerTest {
     assertThat(job.at("/error/message").asText()).contains("unknown warehouse 'atlantis'");
     assertThat(job.toString()).doesNotContain("stackTrace", "\tat ");
     assertThat(error(get("/reports?state=lost"), 400)).contains("lost", "FAILED");
+  }
+
+  @Test
+  void pagesFollowOneAnotherByTheCursorOfTheLastJob() throws Exception {
+    Set<String> submitted = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      submitted.add(
+          submittedId(post("/reports/inventory-export", "{\"warehouse\":\"oslo\"}", null)));
+    }
+
+    List<String> listed = new ArrayList<>();
+    JsonNode page = JSON.readTree(get("/reports?type=inventory-export&limit=2").body());
+    listed.addAll(ids(page));
+    while (!page.get("next").isNull()) {
+      page =
+          JSON.readTree(
+              get("/reports?type=inventory-export&limit=2&after=" + page.get("next").asText())
+                  .body());
+      listed.addAll(ids(page));
+    }
+
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(submitted);
+    assertThat(error(get("/reports?after=yesterday"), 400)).contains("not a job cursor");
   }
 
   @Test
@@ -190,6 +218,12 @@ class ReportServerTest {
 
   private static ConditionFactory waiting() {
     return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50));
+  }
+
+  private static List<String> ids(JsonNode page) {
+    List<String> ids = new ArrayList<>();
+    page.get("jobs").forEach(job -> ids.add(job.get("id").asText()));
+    return ids;
   }
 
   private int storedJobs() throws Exception {
