@@ -16,10 +16,14 @@ ALTER TABLE ${tablePrefix}job_results SET (
   autovacuum_vacuum_threshold = 1000
 );
 
--- Rescuing expired leases reads every running row; there are only as many as workers run.
+-- The running rows. Rescuing expired leases reads all of them, and so does listing running jobs
+-- (see version 3); there are only as many as workers run. A claim, which makes a row RUNNING,
+-- writes this small index rather than the two large listing ones. It is keyed by id so that the
+-- planner never prefers it to the primary key for a write that names its job: keyed by anything
+-- else, a fenced update ("id = ? AND state = 'RUNNING'") scanned every running row.
 DROP INDEX IF EXISTS ${tablePrefix}jobs_lease_idx;
 CREATE INDEX IF NOT EXISTS ${tablePrefix}jobs_running_idx
-  ON ${tablePrefix}jobs (started_at) WHERE state = 'RUNNING';
+  ON ${tablePrefix}jobs (id) WHERE state = 'RUNNING';
 
 -- Claiming walks, for each of a node's report types, each priority level that has queued jobs
 -- and reads the due ones of that level in order: a rare type or a mass of jobs due later at a
