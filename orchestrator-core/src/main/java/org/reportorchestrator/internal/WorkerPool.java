@@ -74,7 +74,7 @@ final class WorkerPool {
 
   /**
    * How many jobs to claim now, given that a claim takes {@code claimNanos}: one per free thread,
-   * plus as many as the workers finish during two claims (at most {@value #MAX_QUEUED_PER_WORKER}
+   * plus as many as the workers finish during four claims (at most {@value #MAX_QUEUED_PER_WORKER}
    * per thread), so that for short jobs the next ones are at hand when a thread frees even when a
    * claim is slower than the last. Long jobs queue none: a report that runs for minutes should wait
    * in the store, where any node can take it. Returns 0 while queued jobs remain and fewer than
@@ -89,7 +89,7 @@ final class WorkerPool {
         run <= 0
             ? 0
             : (int)
-                Math.min((long) MAX_QUEUED_PER_WORKER * workers, 2 * workers * claimNanos / run);
+                Math.min((long) MAX_QUEUED_PER_WORKER * workers, 4 * workers * claimNanos / run);
     int held = busy.get();
     int overflow =
         Math.max(0, unwritten.get() - Math.max(TransitionWriter.MAX_BATCH, workers + queue));
