@@ -45,7 +45,7 @@ public final class Compare implements Callable<Integer> {
     /** Jobs that sleep 20 ms: 32 workers, 5,000 jobs, drain as a share of the ideal rate. */
     IO(32, 5_000),
     /** Submits at 50/s, 500 measured, submit to the task's start. */
-    LATENCY(8, 0);
+    LATENCY(8, 20_000);
 
     final int workers;
     final int jobs;
@@ -194,10 +194,13 @@ public final class Compare implements Callable<Integer> {
               "--task-millis", Integer.toString(taskMillis),
               "--rounds", "1",
               "--latency-samples", "0");
+      // one warm-up drain first, so that both run compiled code, as a host that has run for a
+      // while does
       case LATENCY ->
           List.of(
+              "--jobs", Integer.toString(jobCount),
               "--workers", Integer.toString(workerCount),
-              "--rounds", "0",
+              "--rounds", "1",
               "--rate", Integer.toString(rate),
               "--latency-samples", Integer.toString(latencySamples));
     };

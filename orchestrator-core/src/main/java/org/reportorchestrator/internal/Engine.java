@@ -118,6 +118,8 @@ public final class Engine {
     List<JobId> ids = new ArrayList<>(jobs.size());
     try {
       List<InsertResult> results = repository.insert(jobs);
+      // the claim may start while the listeners hear of the submit; its event waits for theirs
+      wakeScheduler();
       for (int i = 0; i < results.size(); i++) {
         InsertResult result = results.get(i);
         ids.add(result.id());
@@ -138,7 +140,6 @@ public final class Engine {
     } finally {
       listeners.announced(newIds);
     }
-    wakeScheduler();
     return List.copyOf(ids);
   }
 
