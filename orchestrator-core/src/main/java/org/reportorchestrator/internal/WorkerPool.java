@@ -101,6 +101,11 @@ final class WorkerPool {
     return Math.max(0, room);
   }
 
+  /** Whether {@link #shutdown} began: jobs still queued go back instead of starting. */
+  boolean isStopping() {
+    return stopping;
+  }
+
   void run(StoredJob job) {
     Settings.Registration registration = settings.tasks().get(job.reportType());
     Execution execution = begin(job);
