@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,7 +126,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private final Connections connections;
   private final Dialect dialect;
   private final String tablePrefix;
-  private final Sql sql;
+  private final Statements statements;
   private final long maxResultBytes;
 
   private JdbcJobRepository(
@@ -135,7 +134,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     this.connections = connections;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
-    this.sql = new Sql(dialect, tablePrefix);
+    this.statements = Statements.of(dialect, tablePrefix);
     this.maxResultBytes = maxResultBytes;
   }
 
@@ -189,9 +188,9 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
             ? connections.withHandle("insert a job", handle -> insertAll(handle, jobs))
             : connections.inTransaction("insert jobs", handle -> insertAll(handle, jobs));
       } catch (StorageException e) {
-        // H2 has no ON CONFLICT: a job with the same key committed between our look-up and our
+        // Without ON CONFLICT (H2) a job with the same key committed between our look-up and our
         // insert fails the batch, and the whole unit is retried against the now visible key.
-        if (dialect != Dialect.H2
+        if (statements.insertSkipsTakenKeys()
             || attempt >= INSERT_ATTEMPTS
             || !SqlFailures.isUniqueViolation(e)) {
           throw e;
@@ -209,15 +208,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         toInsert.add(i);
       }
     }
-    if (dialect == Dialect.H2 && !keys.isEmpty()) {
+    if (!statements.insertSkipsTakenKeys() && !keys.isEmpty()) {
       Map<String, UUID> taken = idsByKey(handle, keys);
       toInsert.removeIf(i -> taken.containsKey(jobs.get(i).idempotencyKey()));
     }
     Set<Integer> created = new HashSet<>();
     if (!toInsert.isEmpty()) {
-      PreparedBatch batch =
-          handle.prepareBatch(
-              dialect == Dialect.POSTGRESQL ? sql.insertJobUnlessKeyTaken : sql.insertJob);
+      PreparedBatch batch = handle.prepareBatch(statements.insertJob());
       for (int i : toInsert) {
         NewJob job = jobs.get(i);
         batch
@@ -265,7 +262,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     List<String> all = List.copyOf(keys);
     for (int from = 0; from < all.size(); from += MAX_KEYS_PER_SELECT) {
       handle
-          .createQuery(sql.selectIdsByKey)
+          .createQuery(statements.selectIdsByKey)
           .bindList("keys", all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_SELECT)))
           .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getObject(1, UUID.class)))
           .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
@@ -280,7 +277,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
             "claim jobs",
             handle ->
                 handle
-                    .createQuery(sql.claim(request.limit()))
+                    .createQuery(statements.claim(request.limit()))
                     .bind("node", request.nodeId())
                     .bind("now", EpochMicros.of(request.now()))
                     .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
@@ -320,7 +317,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   }
 
   private List<Boolean> applyAll(Handle handle, List<Transition> transitions) {
-    PreparedBatch batch = handle.prepareBatch(sql.applyTransition);
+    PreparedBatch batch = handle.prepareBatch(statements.applyTransition);
     for (Transition transition : transitions) {
       JobError error = transition.error();
       ReportResult result =
@@ -371,7 +368,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       }
     }
     if (!completions.isEmpty()) {
-      PreparedBatch results = handle.prepareBatch(sql.insertResult);
+      PreparedBatch results = handle.prepareBatch(statements.insertResult);
       for (Transition completion : completions) {
         results
             .bind("id", completion.jobId().value())
@@ -397,12 +394,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     if (extension.leases().isEmpty()) {
       return new HeartbeatResult(Set.of(), Set.of());
     }
-    Map<UUID, Boolean> extended =
-        dialect == Dialect.POSTGRESQL
-            ? connections.withHandle(
-                "extend leases", handle -> extendInOneStatement(handle, extension))
-            : connections.inTransaction(
-                "extend leases", handle -> extendInBatch(handle, extension));
+    Map<UUID, Boolean> extended = statements.extendLeases(connections, extension);
     Set<JobId> lost = new HashSet<>();
     Set<JobId> cancellationRequested = new HashSet<>();
     for (Lease lease : extension.leases()) {
@@ -416,58 +408,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return new HeartbeatResult(lost, cancellationRequested);
   }
 
-  private Map<UUID, Boolean> extendInOneStatement(Handle handle, LeaseExtension extension) {
-    List<UUID> ids = new ArrayList<>();
-    List<Long> tokens = new ArrayList<>();
-    for (Lease lease : extension.leases()) {
-      ids.add(lease.jobId().value());
-      tokens.add(lease.fencingToken());
-    }
-    Map<UUID, Boolean> extended = new HashMap<>();
-    handle
-        .createQuery(sql.extendLeasesReturning)
-        .bind("expiresAt", EpochMicros.of(extension.expiresAt()))
-        .bindArray("ids", UUID.class, ids)
-        .bindArray("tokens", Long.class, tokens)
-        .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getBoolean(2)))
-        .forEach(entry -> extended.put(entry.getKey(), entry.getValue()));
-    return extended;
-  }
-
-  private Map<UUID, Boolean> extendInBatch(Handle handle, LeaseExtension extension) {
-    PreparedBatch batch = handle.prepareBatch(sql.extendLease);
-    long expiresAt = EpochMicros.of(extension.expiresAt());
-    for (Lease lease : extension.leases()) {
-      batch
-          .bind("id", lease.jobId().value())
-          .bind("token", lease.fencingToken())
-          .bind("expiresAt", expiresAt)
-          .add();
-    }
-    int[] counts = batch.execute();
-    Map<UUID, Boolean> extended = new HashMap<>();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 0) {
-        extended.put(extension.leases().get(i).jobId().value(), Boolean.FALSE);
-      }
-    }
-    if (!extended.isEmpty()) {
-      handle
-          .createQuery(sql.selectCancelRequested)
-          .bindList("ids", List.copyOf(extended.keySet()))
-          .mapTo(UUID.class)
-          .forEach(id -> extended.put(id, Boolean.TRUE));
-    }
-    return extended;
-  }
-
   @Override
   public boolean updateProgress(ProgressUpdate update) {
     return connections.withHandle(
             "update progress",
             handle ->
                 handle
-                    .createUpdate(sql.updateProgress)
+                    .createUpdate(statements.updateProgress)
                     .bind("id", update.lease().jobId().value())
                     .bind("token", update.lease().fencingToken())
                     .bind("percent", update.progress().percent())
@@ -479,12 +426,12 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
   @Override
   public boolean cancelQueued(JobId id, Instant now) {
-    return updateById("cancel a queued job", sql.cancelQueued, id, now) > 0;
+    return updateById("cancel a queued job", statements.cancelQueued, id, now) > 0;
   }
 
   @Override
   public boolean requestCancellation(JobId id, Instant now) {
-    return updateById("request cancellation", sql.requestCancellation, id, now) > 0;
+    return updateById("request cancellation", statements.requestCancellation, id, now) > 0;
   }
 
   private int updateById(String action, String statement, JobId id, Instant now) {
@@ -506,7 +453,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         "find expired leases",
         handle ->
             handle
-                .createQuery(sql.findExpiredLeases)
+                .createQuery(statements.findExpiredLeases)
                 .bind("now", micros)
                 .bind("limit", limit)
                 .map(StoredJobMapper.INSTANCE)
@@ -520,7 +467,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         "find a job",
         handle ->
             handle
-                .createQuery(sql.findById)
+                .createQuery(statements.findById)
                 .bind("id", id.value())
                 .map(StoredJobMapper.INSTANCE)
                 .findOne());
@@ -533,14 +480,12 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         query.states().isEmpty() ? EnumSet.allOf(JobState.class) : EnumSet.copyOf(query.states());
     boolean byType = query.reportType() != null;
     JobCursor after = query.after();
-    String statement = sql.query(states, byType, after != null, query.limit());
+    String statement = statements.page(states, byType, after != null, query.limit());
     return connections.withHandle(
         "query jobs",
         handle -> {
           Query select = handle.createQuery(statement);
-          if (dialect == Dialect.POSTGRESQL) {
-            select.bind("limit", query.limit());
-          }
+          statements.bindPageSize(select, query.limit());
           if (byType) {
             select.bind("reportType", query.reportType());
           }
@@ -570,7 +515,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
             "read a result",
             handle ->
                 handle
-                    .createQuery(sql.openResult)
+                    .createQuery(statements.openResult)
                     .bind("id", id.value())
                     .map((rs, ctx) -> contentOrEmpty(rs.getBytes(1)))
                     .findOne());
@@ -594,60 +539,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     long micros = EpochMicros.of(finishedBefore);
-    if (dialect != Dialect.POSTGRESQL) {
-      return connections.inTransaction(
-          "purge finished jobs", handle -> purgeByIds(handle, micros, limit));
-    }
     return connections.inTransaction(
-        "purge finished jobs",
-        handle -> {
-          boolean ours =
-              handle
-                  .createQuery(sql.tryPurgeLock)
-                  .bind("key", purgeLockKey())
-                  .mapTo(Boolean.class)
-                  .one();
-          if (!ours) {
-            return 0;
-          }
-          return handle
-              .createUpdate(Objects.requireNonNull(sql.purgeFinished))
-              .bind("before", micros)
-              .bind("limit", limit)
-              .execute();
-        });
+        "purge finished jobs", handle -> statements.purgeFinished(handle, micros, limit));
   }
 
-  private int purgeByIds(Handle handle, long before, int limit) {
-    List<UUID> ids =
-        handle
-            .createQuery(Objects.requireNonNull(sql.selectPurgeable))
-            .bind("before", before)
-            .bind("limit", limit)
-            .mapTo(UUID.class)
-            .list();
-    if (ids.isEmpty()) {
-      return 0;
-    }
-    handle.createUpdate(Objects.requireNonNull(sql.purgeResults)).bindList("ids", ids).execute();
-    return handle
-        .createUpdate(Objects.requireNonNull(sql.purgeJobs))
-        .bindList("ids", ids)
-        .execute();
-  }
-
-  /**
-   * The advisory lock key of this store's purge: a 64-bit FNV-1a hash of a fixed name and the table
-   * prefix, so stores on other tables of one database purge independently.
-   */
+  /** The advisory lock key of this store's purge on PostgreSQL. */
   long purgeLockKey() {
-    long hash = 0xcbf29ce484222325L;
-    for (byte b :
-        ("org.reportorchestrator.purge:" + tablePrefix).getBytes(StandardCharsets.UTF_8)) {
-      hash ^= b & 0xff;
-      hash *= 0x100000001b3L;
-    }
-    return hash;
+    return PostgresStatements.purgeLockKey(tablePrefix);
   }
 
   /**
