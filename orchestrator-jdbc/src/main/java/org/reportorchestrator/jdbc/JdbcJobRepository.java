@@ -2,14 +2,9 @@ package org.reportorchestrator.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.HikariPool;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,12 +18,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -52,8 +44,6 @@ import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobRepository} on PostgreSQL or H2 through Jdbi and a JDBC {@link DataSource}.
@@ -126,42 +116,26 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   /** The largest result stored unless {@link Builder#maxResultBytes(long)} sets another: 16 MiB. */
   public static final long DEFAULT_MAX_RESULT_BYTES = 16L * 1024 * 1024;
 
-  private static final Logger LOG = LoggerFactory.getLogger(JdbcJobRepository.class);
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
-  private static final String UNIQUE_VIOLATION = "23505";
 
   /** The greatest UUID in the databases' unsigned order. */
   private static final UUID LAST_UUID = new UUID(-1L, -1L);
 
-  private static final String READ_COMMITTED = "TRANSACTION_READ_COMMITTED";
-  private static final Pattern PASSWORD_PARAMETER =
-      Pattern.compile("(?i)((?:password|pwd)=)[^&;]*");
-
-  private final Jdbi jdbi;
+  private final Connections connections;
   private final Dialect dialect;
   private final String tablePrefix;
-  private final Sql sql;
+  private final Statements statements;
   private final long maxResultBytes;
-  private final @Nullable HikariDataSource ownedPool;
-  private final boolean pinReadCommitted;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcJobRepository(
-      Jdbi jdbi,
-      Dialect dialect,
-      String tablePrefix,
-      long maxResultBytes,
-      @Nullable HikariDataSource ownedPool,
-      boolean pinReadCommitted) {
-    this.jdbi = jdbi;
-    this.pinReadCommitted = pinReadCommitted;
+      Connections connections, Dialect dialect, String tablePrefix, long maxResultBytes) {
+    this.connections = connections;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
-    this.sql = new Sql(dialect, tablePrefix);
+    this.statements = Statements.of(dialect, tablePrefix);
     this.maxResultBytes = maxResultBytes;
-    this.ownedPool = ownedPool;
   }
 
   public static Builder builder() {
@@ -211,12 +185,14 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         // One job is one statement (plus a read of the key's holder): autocommit spares the
         // round trip of a COMMIT. Several jobs are stored all or none, in one transaction.
         return jobs.size() == 1
-            ? withHandle("insert a job", handle -> insertAll(handle, jobs))
-            : inTransaction("insert jobs", handle -> insertAll(handle, jobs));
+            ? connections.withHandle("insert a job", handle -> insertAll(handle, jobs))
+            : connections.inTransaction("insert jobs", handle -> insertAll(handle, jobs));
       } catch (StorageException e) {
-        // H2 has no ON CONFLICT: a job with the same key committed between our look-up and our
+        // Without ON CONFLICT (H2) a job with the same key committed between our look-up and our
         // insert fails the batch, and the whole unit is retried against the now visible key.
-        if (dialect != Dialect.H2 || attempt >= INSERT_ATTEMPTS || !isUniqueViolation(e)) {
+        if (statements.insertSkipsTakenKeys()
+            || attempt >= INSERT_ATTEMPTS
+            || !SqlFailures.isUniqueViolation(e)) {
           throw e;
         }
       }
@@ -232,15 +208,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         toInsert.add(i);
       }
     }
-    if (dialect == Dialect.H2 && !keys.isEmpty()) {
+    if (!statements.insertSkipsTakenKeys() && !keys.isEmpty()) {
       Map<String, UUID> taken = idsByKey(handle, keys);
       toInsert.removeIf(i -> taken.containsKey(jobs.get(i).idempotencyKey()));
     }
     Set<Integer> created = new HashSet<>();
     if (!toInsert.isEmpty()) {
-      PreparedBatch batch =
-          handle.prepareBatch(
-              dialect == Dialect.POSTGRESQL ? sql.insertJobUnlessKeyTaken : sql.insertJob);
+      PreparedBatch batch = handle.prepareBatch(statements.insertJob());
       for (int i : toInsert) {
         NewJob job = jobs.get(i);
         batch
@@ -288,7 +262,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     List<String> all = List.copyOf(keys);
     for (int from = 0; from < all.size(); from += MAX_KEYS_PER_SELECT) {
       handle
-          .createQuery(sql.selectIdsByKey)
+          .createQuery(statements.selectIdsByKey)
           .bindList("keys", all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_SELECT)))
           .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getObject(1, UUID.class)))
           .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
@@ -299,11 +273,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   @Override
   public List<StoredJob> claim(ClaimRequest request) {
     List<StoredJob> claimed =
-        withHandle(
+        connections.withHandle(
             "claim jobs",
             handle ->
                 handle
-                    .createQuery(sql.claim(request.limit()))
+                    .createQuery(statements.claim(request.limit()))
                     .bind("node", request.nodeId())
                     .bind("now", EpochMicros.of(request.now()))
                     .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
@@ -337,13 +311,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     }
     if (transitions.size() == 1 && !storesContent(transitions.get(0))) {
       // A lone transition without content is one statement: autocommit spares a COMMIT.
-      return withHandle("apply a transition", h -> applyAll(h, transitions));
+      return connections.withHandle("apply a transition", h -> applyAll(h, transitions));
     }
-    return inTransaction("apply transitions", h -> applyAll(h, transitions));
+    return connections.inTransaction("apply transitions", h -> applyAll(h, transitions));
   }
 
   private List<Boolean> applyAll(Handle handle, List<Transition> transitions) {
-    PreparedBatch batch = handle.prepareBatch(sql.applyTransition);
+    PreparedBatch batch = handle.prepareBatch(statements.applyTransition);
     for (Transition transition : transitions) {
       JobError error = transition.error();
       ReportResult result =
@@ -394,7 +368,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       }
     }
     if (!completions.isEmpty()) {
-      PreparedBatch results = handle.prepareBatch(sql.insertResult);
+      PreparedBatch results = handle.prepareBatch(statements.insertResult);
       for (Transition completion : completions) {
         results
             .bind("id", completion.jobId().value())
@@ -420,10 +394,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     if (extension.leases().isEmpty()) {
       return new HeartbeatResult(Set.of(), Set.of());
     }
-    Map<UUID, Boolean> extended =
-        dialect == Dialect.POSTGRESQL
-            ? withHandle("extend leases", handle -> extendInOneStatement(handle, extension))
-            : inTransaction("extend leases", handle -> extendInBatch(handle, extension));
+    Map<UUID, Boolean> extended = statements.extendLeases(connections, extension);
     Set<JobId> lost = new HashSet<>();
     Set<JobId> cancellationRequested = new HashSet<>();
     for (Lease lease : extension.leases()) {
@@ -437,58 +408,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return new HeartbeatResult(lost, cancellationRequested);
   }
 
-  private Map<UUID, Boolean> extendInOneStatement(Handle handle, LeaseExtension extension) {
-    List<UUID> ids = new ArrayList<>();
-    List<Long> tokens = new ArrayList<>();
-    for (Lease lease : extension.leases()) {
-      ids.add(lease.jobId().value());
-      tokens.add(lease.fencingToken());
-    }
-    Map<UUID, Boolean> extended = new HashMap<>();
-    handle
-        .createQuery(sql.extendLeasesReturning)
-        .bind("expiresAt", EpochMicros.of(extension.expiresAt()))
-        .bindArray("ids", UUID.class, ids)
-        .bindArray("tokens", Long.class, tokens)
-        .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getBoolean(2)))
-        .forEach(entry -> extended.put(entry.getKey(), entry.getValue()));
-    return extended;
-  }
-
-  private Map<UUID, Boolean> extendInBatch(Handle handle, LeaseExtension extension) {
-    PreparedBatch batch = handle.prepareBatch(sql.extendLease);
-    long expiresAt = EpochMicros.of(extension.expiresAt());
-    for (Lease lease : extension.leases()) {
-      batch
-          .bind("id", lease.jobId().value())
-          .bind("token", lease.fencingToken())
-          .bind("expiresAt", expiresAt)
-          .add();
-    }
-    int[] counts = batch.execute();
-    Map<UUID, Boolean> extended = new HashMap<>();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 0) {
-        extended.put(extension.leases().get(i).jobId().value(), Boolean.FALSE);
-      }
-    }
-    if (!extended.isEmpty()) {
-      handle
-          .createQuery(sql.selectCancelRequested)
-          .bindList("ids", List.copyOf(extended.keySet()))
-          .mapTo(UUID.class)
-          .forEach(id -> extended.put(id, Boolean.TRUE));
-    }
-    return extended;
-  }
-
   @Override
   public boolean updateProgress(ProgressUpdate update) {
-    return withHandle(
+    return connections.withHandle(
             "update progress",
             handle ->
                 handle
-                    .createUpdate(sql.updateProgress)
+                    .createUpdate(statements.updateProgress)
                     .bind("id", update.lease().jobId().value())
                     .bind("token", update.lease().fencingToken())
                     .bind("percent", update.progress().percent())
@@ -500,18 +426,18 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
 
   @Override
   public boolean cancelQueued(JobId id, Instant now) {
-    return updateById("cancel a queued job", sql.cancelQueued, id, now) > 0;
+    return updateById("cancel a queued job", statements.cancelQueued, id, now) > 0;
   }
 
   @Override
   public boolean requestCancellation(JobId id, Instant now) {
-    return updateById("request cancellation", sql.requestCancellation, id, now) > 0;
+    return updateById("request cancellation", statements.requestCancellation, id, now) > 0;
   }
 
   private int updateById(String action, String statement, JobId id, Instant now) {
     Objects.requireNonNull(id, "id");
     long micros = EpochMicros.of(now);
-    return withHandle(
+    return connections.withHandle(
         action,
         handle ->
             handle.createUpdate(statement).bind("id", id.value()).bind("now", micros).execute());
@@ -523,11 +449,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     long micros = EpochMicros.of(now);
-    return withHandle(
+    return connections.withHandle(
         "find expired leases",
         handle ->
             handle
-                .createQuery(sql.findExpiredLeases)
+                .createQuery(statements.findExpiredLeases)
                 .bind("now", micros)
                 .bind("limit", limit)
                 .map(StoredJobMapper.INSTANCE)
@@ -537,11 +463,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   @Override
   public Optional<StoredJob> find(JobId id) {
     Objects.requireNonNull(id, "id");
-    return withHandle(
+    return connections.withHandle(
         "find a job",
         handle ->
             handle
-                .createQuery(sql.findById)
+                .createQuery(statements.findById)
                 .bind("id", id.value())
                 .map(StoredJobMapper.INSTANCE)
                 .findOne());
@@ -554,14 +480,12 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         query.states().isEmpty() ? EnumSet.allOf(JobState.class) : EnumSet.copyOf(query.states());
     boolean byType = query.reportType() != null;
     JobCursor after = query.after();
-    String statement = sql.query(states, byType, after != null, query.limit());
-    return withHandle(
+    String statement = statements.page(states, byType, after != null, query.limit());
+    return connections.withHandle(
         "query jobs",
         handle -> {
           Query select = handle.createQuery(statement);
-          if (dialect == Dialect.POSTGRESQL) {
-            select.bind("limit", query.limit());
-          }
+          statements.bindPageSize(select, query.limit());
           if (byType) {
             select.bind("reportType", query.reportType());
           }
@@ -587,11 +511,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   public Optional<InputStream> openResult(JobId id) {
     Objects.requireNonNull(id, "id");
     Optional<byte[]> content =
-        withHandle(
+        connections.withHandle(
             "read a result",
             handle ->
                 handle
-                    .createQuery(sql.openResult)
+                    .createQuery(statements.openResult)
                     .bind("id", id.value())
                     .map((rs, ctx) -> contentOrEmpty(rs.getBytes(1)))
                     .findOne());
@@ -615,59 +539,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     long micros = EpochMicros.of(finishedBefore);
-    if (dialect != Dialect.POSTGRESQL) {
-      return inTransaction("purge finished jobs", handle -> purgeByIds(handle, micros, limit));
-    }
-    return inTransaction(
-        "purge finished jobs",
-        handle -> {
-          boolean ours =
-              handle
-                  .createQuery(sql.tryPurgeLock)
-                  .bind("key", purgeLockKey())
-                  .mapTo(Boolean.class)
-                  .one();
-          if (!ours) {
-            return 0;
-          }
-          return handle
-              .createUpdate(Objects.requireNonNull(sql.purgeFinished))
-              .bind("before", micros)
-              .bind("limit", limit)
-              .execute();
-        });
+    return connections.inTransaction(
+        "purge finished jobs", handle -> statements.purgeFinished(handle, micros, limit));
   }
 
-  private int purgeByIds(Handle handle, long before, int limit) {
-    List<UUID> ids =
-        handle
-            .createQuery(Objects.requireNonNull(sql.selectPurgeable))
-            .bind("before", before)
-            .bind("limit", limit)
-            .mapTo(UUID.class)
-            .list();
-    if (ids.isEmpty()) {
-      return 0;
-    }
-    handle.createUpdate(Objects.requireNonNull(sql.purgeResults)).bindList("ids", ids).execute();
-    return handle
-        .createUpdate(Objects.requireNonNull(sql.purgeJobs))
-        .bindList("ids", ids)
-        .execute();
-  }
-
-  /**
-   * The advisory lock key of this store's purge: a 64-bit FNV-1a hash of a fixed name and the table
-   * prefix, so stores on other tables of one database purge independently.
-   */
+  /** The advisory lock key of this store's purge on PostgreSQL. */
   long purgeLockKey() {
-    long hash = 0xcbf29ce484222325L;
-    for (byte b :
-        ("org.reportorchestrator.purge:" + tablePrefix).getBytes(StandardCharsets.UTF_8)) {
-      hash ^= b & 0xff;
-      hash *= 0x100000001b3L;
-    }
-    return hash;
+    return PostgresStatements.purgeLockKey(tablePrefix);
   }
 
   /**
@@ -676,86 +554,16 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && ownedPool != null) {
-      ownedPool.close();
-    }
+    connections.close();
   }
 
   @Override
   public String toString() {
+    return name(dialect, tablePrefix);
+  }
+
+  private static String name(Dialect dialect, String tablePrefix) {
     return "JdbcJobRepository[" + dialect + ", tables " + tablePrefix + "*]";
-  }
-
-  private <T> T withHandle(String action, HandleCallback<T, SQLException> callback) {
-    checkOpen();
-    try {
-      return jdbi.withHandle(handle -> readCommitted(handle, callback));
-    } catch (JdbiException | SQLException e) {
-      throw storageFailure(action, e);
-    }
-  }
-
-  private <T> T inTransaction(String action, HandleCallback<T, SQLException> callback) {
-    checkOpen();
-    try {
-      return jdbi.withHandle(
-          handle -> readCommitted(handle, inHandle -> inHandle.inTransaction(callback)));
-    } catch (JdbiException | SQLException e) {
-      throw storageFailure(action, e);
-    }
-  }
-
-  /**
-   * Runs {@code callback} under READ COMMITTED, the level every statement of this store is written
-   * for: under REPEATABLE READ or SERIALIZABLE, PostgreSQL fails a claim or a fenced update that
-   * meets a row changed since its snapshot, where READ COMMITTED re-reads the row and goes on. A
-   * borrowed connection goes back to the host's pool with the level it came with.
-   */
-  private <T> T readCommitted(Handle handle, HandleCallback<T, SQLException> callback)
-      throws SQLException {
-    if (!pinReadCommitted) {
-      return callback.withHandle(handle);
-    }
-    Connection connection = handle.getConnection();
-    int hostLevel = connection.getTransactionIsolation();
-    if (hostLevel == Connection.TRANSACTION_READ_COMMITTED) {
-      return callback.withHandle(handle);
-    }
-    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-    T result;
-    try {
-      result = callback.withHandle(handle);
-    } catch (SQLException | RuntimeException | Error e) {
-      try {
-        connection.setTransactionIsolation(hostLevel);
-      } catch (SQLException restoreFailure) {
-        e.addSuppressed(restoreFailure);
-      }
-      throw e;
-    }
-    connection.setTransactionIsolation(hostLevel);
-    return result;
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException(this + " is closed");
-    }
-  }
-
-  private static StorageException storageFailure(String action, Exception e) {
-    return SqlFailures.classify("JDBC job store could not " + action, e);
-  }
-
-  private static boolean isUniqueViolation(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLIntegrityConstraintViolationException
-          || (t instanceof SQLException sqlException
-              && UNIQUE_VIOLATION.equals(sqlException.getSQLState()))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String validTablePrefix(@Nullable String prefix) {
@@ -868,7 +676,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
       if ((username != null || password != null) && jdbcUrl == null) {
         throw new IllegalArgumentException("username and password go with jdbcUrl only");
       }
-      HikariDataSource ownedPool = dataSource == null ? startPool() : null;
+      HikariDataSource ownedPool =
+          dataSource == null ? OwnedPool.start(hikariConfig, jdbcUrl, username, password) : null;
       try {
         Jdbi jdbi = Jdbi.create(ownedPool != null ? ownedPool : dataSource);
         Dialect dialect =
@@ -878,140 +687,22 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         if (createSchema) {
           SchemaMigrator.migrate(jdbi, dialect, prefix);
         }
-        boolean pinReadCommitted = ownedPool == null && !hostPoolKeepsReadCommitted(jdbi);
+        String name = name(dialect, prefix);
+        Connections connections =
+            ownedPool != null
+                ? Connections.ofOwnedPool(jdbi, ownedPool, name)
+                : Connections.borrowedFrom(jdbi, Objects.requireNonNull(dataSource), name);
         if (ownedPool == null && dialect == Dialect.H2) {
-          warnIfWritesAreDelayed(jdbi);
+          H2FileSettings.warnIfWritesAreDelayed(jdbi);
         }
-        return new JdbcJobRepository(
-            jdbi, dialect, prefix, maxResultBytes, ownedPool, pinReadCommitted);
+        return new JdbcJobRepository(connections, dialect, prefix, maxResultBytes);
       } catch (JdbiException | SQLException e) {
         closeQuietly(ownedPool);
-        throw storageFailure("start", e);
+        throw Connections.failure("start", e);
       } catch (RuntimeException e) {
         closeQuietly(ownedPool);
         throw e;
       }
-    }
-
-    private HikariDataSource startPool() {
-      HikariConfig config = new HikariConfig();
-      if (hikariConfig != null) {
-        hikariConfig.copyStateTo(config);
-      } else {
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(username);
-        config.setPassword(password);
-        config.setMaximumPoolSize(10);
-        config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(5));
-      }
-      if (config.getPoolName() == null) {
-        config.setPoolName("orchestrator-jdbc");
-      }
-      if (config.getJdbcUrl() != null
-          && config.getDriverClassName() == null
-          && config.getDataSourceClassName() == null
-          && config.getDataSource() == null) {
-        requireDriverFor(config.getJdbcUrl());
-      }
-      if (config.getJdbcUrl() != null) {
-        config.setJdbcUrl(H2Urls.withStoreSettings(config.getJdbcUrl()));
-      }
-      // HikariCP sets this on every new connection and restores it on any that come back changed,
-      // so the store's own pool is READ COMMITTED whatever the server's default, at no cost.
-      config.setTransactionIsolation(READ_COMMITTED);
-      try {
-        return new HikariDataSource(config);
-      } catch (HikariPool.PoolInitializationException e) {
-        throw new StorageException(
-            "JDBC job store could not open its connection pool: " + e.getMessage(), e);
-      }
-    }
-
-    /**
-     * Whether every connection of the host's pool is READ COMMITTED when borrowed, so the store can
-     * skip checking each one (a round trip on PostgreSQL): true of a HikariCP pool configured with
-     * that level, or whose connections start with it, since HikariCP resets a connection that comes
-     * back changed to the level its connections start with.
-     */
-    private boolean hostPoolKeepsReadCommitted(Jdbi jdbi) throws SQLException {
-      if (!(dataSource instanceof HikariDataSource hikari)) {
-        return false;
-      }
-      String configured = hikari.getTransactionIsolation();
-      if (configured != null) {
-        return configured.equals(READ_COMMITTED);
-      }
-      return jdbi.withHandle(handle -> handle.getConnection().getTransactionIsolation())
-          == Connection.TRANSACTION_READ_COMMITTED;
-    }
-
-    /**
-     * Refuses a URL no driver accepts before HikariCP does, since HikariCP reports it with a bare
-     * {@code RuntimeException}; says which dependency is missing when the URL is one we speak.
-     */
-    private static void requireDriverFor(String url) {
-      try {
-        DriverManager.getDriver(url);
-      } catch (SQLException noDriver) {
-        String shown = withoutSecrets(url);
-        if (url.startsWith("jdbc:postgresql:")) {
-          throw new IllegalArgumentException(
-              "jdbcUrl '"
-                  + shown
-                  + "': the PostgreSQL JDBC driver is not on the classpath; add the Maven"
-                  + " dependency org.postgresql:postgresql",
-              noDriver);
-        }
-        if (url.startsWith("jdbc:h2:")) {
-          throw new IllegalArgumentException(
-              "jdbcUrl '"
-                  + shown
-                  + "': the H2 JDBC driver is not on the classpath; add the Maven dependency"
-                  + " com.h2database:h2",
-              noDriver);
-        }
-        throw new IllegalArgumentException(
-            "jdbcUrl '"
-                + shown
-                + "' is accepted by no JDBC driver on the classpath; orchestrator-jdbc speaks"
-                + " PostgreSQL (jdbc:postgresql://host/database) and H2 (jdbc:h2:...)",
-            noDriver);
-      }
-    }
-
-    /** A URL fit for an exception message: a password in its parameters is masked. */
-    static String withoutSecrets(String url) {
-      return PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-    }
-
-    /**
-     * Warns when the host's H2 file database delays writes: a process killed within the delay loses
-     * jobs whose submit had returned. The store cannot change a host database's setting.
-     */
-    private static void warnIfWritesAreDelayed(Jdbi jdbi) throws SQLException {
-      jdbi.useHandle(
-          handle -> {
-            String path = handle.createQuery("SELECT DATABASE_PATH()").mapTo(String.class).one();
-            if (path == null) {
-              return; // in memory: nothing outlives the process anyway
-            }
-            int delay =
-                handle
-                    .createQuery(
-                        "SELECT CAST(SETTING_VALUE AS INT) FROM INFORMATION_SCHEMA.SETTINGS"
-                            + " WHERE SETTING_NAME = 'WRITE_DELAY'")
-                    .mapTo(Integer.class)
-                    .findOne()
-                    .orElse(0);
-            if (delay > 0) {
-              LOG.warn(
-                  "The H2 file database {} writes commits up to {} ms late (WRITE_DELAY), so a"
-                      + " process killed in that time loses jobs whose submit had returned; add"
-                      + " ;WRITE_DELAY=0 to the host DataSource's JDBC URL",
-                  path,
-                  delay);
-            }
-          });
     }
 
     private static void closeQuietly(@Nullable HikariDataSource pool) {

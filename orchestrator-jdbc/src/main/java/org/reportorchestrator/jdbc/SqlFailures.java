@@ -1,6 +1,7 @@
 package org.reportorchestrator.jdbc;
 
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.DataRejectedException;
@@ -51,6 +52,21 @@ final class SqlFailures {
     }
     return state.startsWith(DATA_EXCEPTION)
         || (state.startsWith(INTEGRITY_CONSTRAINT_VIOLATION) && !state.equals(UNIQUE_VIOLATION));
+  }
+
+  /**
+   * Whether a unique constraint refused a row somewhere on the cause chain: the race that an
+   * idempotent insert without ON CONFLICT (H2's) retries.
+   */
+  static boolean isUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLIntegrityConstraintViolationException
+          || (t instanceof SQLException sqlException
+              && UNIQUE_VIOLATION.equals(sqlException.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -14,7 +14,9 @@ import org.reportorchestrator.Progress;
 import org.reportorchestrator.ResultInfo;
 import org.reportorchestrator.spi.StoredJob;
 
-/** Reads one row of {@link Sql#COLUMNS} into a {@link StoredJob}. Stateless and thread-safe. */
+/**
+ * Reads one row of {@link Statements#COLUMNS} into a {@link StoredJob}. Stateless and thread-safe.
+ */
 final class StoredJobMapper implements RowMapper<StoredJob> {
 
   static final StoredJobMapper INSTANCE = new StoredJobMapper();

@@ -105,7 +105,8 @@ class PostgresStoreTest extends JdbcStoreBehaviourTest {
                                   + prefix
                                   + "jobs WHERE state = 'REQUESTED'"
                                   + " AND run_at <= 0 AND report_type IN ('sales')"
-                                  + " ORDER BY priority DESC, run_at, created_at, id"
+                                  + " ORDER BY "
+                                  + Statements.CLAIM_ORDER
                                   + " LIMIT 10")
                           .mapTo(String.class)
                           .list());

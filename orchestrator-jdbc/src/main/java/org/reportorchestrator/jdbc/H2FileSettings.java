@@ -1,10 +1,15 @@
 package org.reportorchestrator.jdbc;
 
+import java.sql.SQLException;
 import java.util.Locale;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The settings the store adds to an H2 URL it builds its own pool from, so that an embedded file
- * database keeps the store's promises. Stateless.
+ * The settings an embedded H2 file database needs to keep the store's promises: added to a URL the
+ * store builds its own pool from, and checked on a host's database, whose settings the store cannot
+ * change. Stateless.
  *
  * <ul>
  *   <li>{@code WRITE_DELAY=0}: by default H2 writes committed changes to its file up to 500 ms
@@ -19,12 +24,15 @@ import java.util.Locale;
  *
  * <p>A setting the URL already names is left as it is.
  */
-final class H2Urls {
+final class H2FileSettings {
+
+  /** The store's logger: hosts look for, and set levels of, the store's warnings under its name. */
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcJobRepository.class);
 
   static final String WRITE_DELAY = "WRITE_DELAY";
   static final String DB_CLOSE_ON_EXIT = "DB_CLOSE_ON_EXIT";
 
-  private H2Urls() {}
+  private H2FileSettings() {}
 
   /** Whether {@code url} opens an embedded H2 database kept in files. */
   static boolean isEmbeddedFile(String url) {
@@ -52,5 +60,35 @@ final class H2Urls {
 
   private static boolean names(String url, String setting) {
     return url.toUpperCase(Locale.ROOT).contains(";" + setting + "=");
+  }
+
+  /**
+   * Warns when the host's H2 file database delays writes: a process killed within the delay loses
+   * jobs whose submit had returned.
+   */
+  static void warnIfWritesAreDelayed(Jdbi jdbi) throws SQLException {
+    jdbi.useHandle(
+        handle -> {
+          String path = handle.createQuery("SELECT DATABASE_PATH()").mapTo(String.class).one();
+          if (path == null) {
+            return; // in memory: nothing outlives the process anyway
+          }
+          int delay =
+              handle
+                  .createQuery(
+                      "SELECT CAST(SETTING_VALUE AS INT) FROM INFORMATION_SCHEMA.SETTINGS"
+                          + " WHERE SETTING_NAME = 'WRITE_DELAY'")
+                  .mapTo(Integer.class)
+                  .findOne()
+                  .orElse(0);
+          if (delay > 0) {
+            LOG.warn(
+                "The H2 file database {} writes commits up to {} ms late (WRITE_DELAY), so a"
+                    + " process killed in that time loses jobs whose submit had returned; add"
+                    + " ;WRITE_DELAY=0 to the host DataSource's JDBC URL",
+                path,
+                delay);
+          }
+        });
   }
 }

@@ -1,0 +1,166 @@
+package org.reportorchestrator.jdbc;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.spi.Lease;
+import org.reportorchestrator.spi.LeaseExtension;
+
+/**
+ * H2's statements of one store. H2 has neither ON CONFLICT nor a data-modifying WITH, so the
+ * idempotent insert, the heartbeat and the purge each take a few statements here. Immutable and
+ * thread-safe.
+ */
+final class H2Statements extends Statements {
+
+  private final String claim;
+  private final String extendLease;
+  private final String selectCancelRequested;
+  private final String purgeResults;
+  private final String purgeJobs;
+
+  H2Statements(String prefix) {
+    super(prefix);
+    // H2 locks every matching row of a FOR UPDATE before it applies LIMIT, so SKIP LOCKED buys
+    // nothing there. The update re-checks the state of each row it locks, so two claims that
+    // pick the same row cannot both move it. H2 reads the due index in order only when the
+    // ORDER BY starts with its leading column; state is constant here, so leading with it
+    // changes nothing but the plan.
+    claim =
+        "SELECT "
+            + COLUMNS
+            + " FROM FINAL TABLE (UPDATE "
+            + jobs
+            + CLAIM_SET
+            + " WHERE state = 'REQUESTED' AND id IN (SELECT id FROM "
+            + jobs
+            + " WHERE state = 'REQUESTED' AND run_at <= :now"
+            + " AND report_type = ANY(:reportTypes) ORDER BY state, "
+            + CLAIM_ORDER
+            + " LIMIT "
+            + LIMIT_PLACEHOLDER
+            + "))";
+    extendLease =
+        "UPDATE "
+            + jobs
+            + " SET lease_expires_at = :expiresAt"
+            + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+    selectCancelRequested =
+        "SELECT id FROM " + jobs + " WHERE id IN (<ids>) AND cancel_requested = TRUE";
+    purgeResults = "DELETE FROM " + results + " WHERE job_id IN (<ids>)";
+    purgeJobs = "DELETE FROM " + jobs + " WHERE id IN (<ids>)";
+  }
+
+  /** The plain insert: {@link #insertSkipsTakenKeys()} is false, so the store looks keys up. */
+  @Override
+  String insertJob() {
+    return insertJobAsGiven;
+  }
+
+  @Override
+  boolean insertSkipsTakenKeys() {
+    return false;
+  }
+
+  @Override
+  String claim(int limit) {
+    return withLimit(claim, limit);
+  }
+
+  /** A batch of fenced updates, then a read of the cancellation flags, in one transaction. */
+  @Override
+  Map<UUID, Boolean> extendLeases(Connections connections, LeaseExtension extension) {
+    return connections.inTransaction(
+        "extend leases",
+        handle -> {
+          PreparedBatch batch = handle.prepareBatch(extendLease);
+          long expiresAt = EpochMicros.of(extension.expiresAt());
+          for (Lease lease : extension.leases()) {
+            batch
+                .bind("id", lease.jobId().value())
+                .bind("token", lease.fencingToken())
+                .bind("expiresAt", expiresAt)
+                .add();
+          }
+          int[] counts = batch.execute();
+          Map<UUID, Boolean> extended = new HashMap<>();
+          for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+              extended.put(extension.leases().get(i).jobId().value(), Boolean.FALSE);
+            }
+          }
+          if (!extended.isEmpty()) {
+            handle
+                .createQuery(selectCancelRequested)
+                .bindList("ids", List.copyOf(extended.keySet()))
+                .mapTo(UUID.class)
+                .forEach(id -> extended.put(id, Boolean.TRUE));
+          }
+          return extended;
+        });
+  }
+
+  /** Reads the ids first, then deletes the results and the jobs by them. */
+  @Override
+  int purgeFinished(Handle handle, long before, int limit) {
+    List<UUID> ids =
+        handle
+            .createQuery(selectPurgeable)
+            .bind("before", before)
+            .bind("limit", limit)
+            .mapTo(UUID.class)
+            .list();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    handle.createUpdate(purgeResults).bindList("ids", ids).execute();
+    return handle.createUpdate(purgeJobs).bindList("ids", ids).execute();
+  }
+
+  /**
+   * A literal: H2 2.3 keeps the first value bound to a LIMIT inside a UNION branch when it reuses
+   * the parsed statement, so a later page size came back as the first one.
+   */
+  @Override
+  String pageSize(int limit) {
+    return Integer.toString(limit);
+  }
+
+  @Override
+  void bindPageSize(Query select, int limit) {
+    // written into the statement by pageSize
+  }
+
+  @Override
+  String pageOfState(JobState state, boolean byType, boolean afterCursor, String pageSize) {
+    // Without statistics H2 takes the lease index, which also leads with state, and sorts every
+    // row of the state. It reads an index range only for a bound on one column, so the rest of
+    // the cursor filters the few rows that share its created_at. It reads an index in order only
+    // when the ORDER BY starts with the index's leading columns; they are constant within a
+    // branch, so leading with them changes nothing but the plan.
+    return "SELECT "
+        + COLUMNS
+        + " FROM "
+        + jobs
+        + " USE INDEX ("
+        + jobs
+        + (byType ? "_type" : "")
+        + "_state_created_idx)"
+        + " WHERE state = "
+        + literal(state)
+        + (byType ? " AND report_type = :reportType" : "")
+        + (afterCursor
+            ? " AND created_at >= :afterCreatedAt"
+                + " AND (created_at > :afterCreatedAt OR id > :afterId)"
+            : "")
+        + " ORDER BY "
+        + (byType ? "report_type, state, " : "state, ")
+        + "created_at, id LIMIT "
+        + pageSize;
+  }
+}

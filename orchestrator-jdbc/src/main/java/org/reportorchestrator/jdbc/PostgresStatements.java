@@ -1,0 +1,184 @@
+package org.reportorchestrator.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.spi.Lease;
+import org.reportorchestrator.spi.LeaseExtension;
+
+/** PostgreSQL's statements of one store. Immutable and thread-safe. */
+final class PostgresStatements extends Statements {
+
+  private static final String TRY_PURGE_LOCK = "SELECT pg_try_advisory_xact_lock(:key)";
+
+  private final String insertJobUnlessKeyTaken;
+  private final String claim;
+  private final String extendLeasesReturning;
+  private final String purgeFinished;
+  private final long purgeLockKey;
+
+  PostgresStatements(String prefix) {
+    super(prefix);
+    insertJobUnlessKeyTaken =
+        insertJobAsGiven
+            + " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+    // For each of the node's types, the recursive part finds the priority levels that have
+    // queued jobs, one index probe each (from the top: the highest level below the last). Each
+    // level then yields its due jobs in order, locked as they are read, so that claims on other
+    // nodes pass over them rather than wait. Jobs due later at a higher priority, or a mass of
+    // jobs of other types, are never read. A claim may lock a few more rows than it takes (one
+    // limit per level); the locks go with its commit.
+    claim =
+        "WITH RECURSIVE levels (report_type, priority) AS ("
+            + " SELECT t.report_type, (SELECT max(q.priority) FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = t.report_type)"
+            + " FROM unnest(CAST(:reportTypes AS VARCHAR[])) AS t (report_type)"
+            + " UNION ALL"
+            + " SELECT l.report_type, (SELECT max(q.priority) FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+            + " AND q.priority < l.priority)"
+            + " FROM levels AS l WHERE l.priority IS NOT NULL),"
+            + " picked AS (SELECT due.id FROM levels AS l CROSS JOIN LATERAL (SELECT "
+            + claimOrderColumns("q")
+            + " FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+            + " AND q.priority = l.priority AND q.run_at <= :now"
+            + " ORDER BY "
+            + claimOrderWithinPriority("q")
+            + " LIMIT "
+            + LIMIT_PLACEHOLDER
+            + " FOR UPDATE SKIP LOCKED) AS due ORDER BY "
+            + claimOrder("due")
+            + " LIMIT "
+            + LIMIT_PLACEHOLDER
+            + ") UPDATE "
+            + jobs
+            + " AS j"
+            + CLAIM_SET
+            + " FROM picked WHERE j.id = picked.id RETURNING "
+            + qualified("j", COLUMNS);
+    // The rows are locked in id order, the order in which the writer's batches lock them, so that
+    // a heartbeat and a batch of outcomes never deadlock.
+    extendLeasesReturning =
+        "WITH held AS (SELECT j.id FROM "
+            + jobs
+            + " AS j JOIN unnest(:ids, :tokens) AS lease(id, token)"
+            + " ON j.id = lease.id AND j.fencing_token = lease.token"
+            + " WHERE j.state = 'RUNNING' ORDER BY j.id FOR UPDATE OF j)"
+            + " UPDATE "
+            + jobs
+            + " AS j SET lease_expires_at = :expiresAt FROM held WHERE j.id = held.id"
+            + " RETURNING j.id, j.cancel_requested";
+    // Rows another transaction holds (a purge that overlaps, a late writer) are passed over
+    // rather than waited for. The results go in the same statement, with no per-row cascade.
+    purgeFinished =
+        "WITH doomed AS ("
+            + selectPurgeable
+            + " FOR UPDATE SKIP LOCKED), gone AS (DELETE FROM "
+            + results
+            + " WHERE job_id IN (SELECT id FROM doomed)) DELETE FROM "
+            + jobs
+            + " WHERE id IN (SELECT id FROM doomed)";
+    purgeLockKey = purgeLockKey(prefix);
+  }
+
+  /**
+   * The advisory lock key of a store's purge: a 64-bit FNV-1a hash of a fixed name and the table
+   * prefix, so stores on other tables of one database purge independently.
+   */
+  static long purgeLockKey(String tablePrefix) {
+    long hash = 0xcbf29ce484222325L;
+    for (byte b :
+        ("org.reportorchestrator.purge:" + tablePrefix).getBytes(StandardCharsets.UTF_8)) {
+      hash ^= b & 0xff;
+      hash *= 0x100000001b3L;
+    }
+    return hash;
+  }
+
+  @Override
+  String insertJob() {
+    return insertJobUnlessKeyTaken;
+  }
+
+  @Override
+  boolean insertSkipsTakenKeys() {
+    return true;
+  }
+
+  @Override
+  String claim(int limit) {
+    return withLimit(claim, limit);
+  }
+
+  /** One statement, in autocommit: it locks, updates and reports every lease at once. */
+  @Override
+  Map<UUID, Boolean> extendLeases(Connections connections, LeaseExtension extension) {
+    List<UUID> ids = new ArrayList<>();
+    List<Long> tokens = new ArrayList<>();
+    for (Lease lease : extension.leases()) {
+      ids.add(lease.jobId().value());
+      tokens.add(lease.fencingToken());
+    }
+    return connections.withHandle(
+        "extend leases",
+        handle -> {
+          Map<UUID, Boolean> extended = new HashMap<>();
+          handle
+              .createQuery(extendLeasesReturning)
+              .bind("expiresAt", EpochMicros.of(extension.expiresAt()))
+              .bindArray("ids", UUID.class, ids)
+              .bindArray("tokens", Long.class, tokens)
+              .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getBoolean(2)))
+              .forEach(entry -> extended.put(entry.getKey(), entry.getValue()));
+          return extended;
+        });
+  }
+
+  /**
+   * One node purges at a time: the transaction first takes a transaction-scoped advisory lock and
+   * deletes nothing if another node holds it; the lock goes with the commit. Then one statement.
+   */
+  @Override
+  int purgeFinished(Handle handle, long before, int limit) {
+    boolean ours =
+        handle.createQuery(TRY_PURGE_LOCK).bind("key", purgeLockKey).mapTo(Boolean.class).one();
+    if (!ours) {
+      return 0;
+    }
+    return handle.createUpdate(purgeFinished).bind("before", before).bind("limit", limit).execute();
+  }
+
+  @Override
+  String pageSize(int limit) {
+    return ":limit";
+  }
+
+  @Override
+  void bindPageSize(Query select, int limit) {
+    select.bind("limit", limit);
+  }
+
+  @Override
+  String pageOfState(JobState state, boolean byType, boolean afterCursor, String pageSize) {
+    return "SELECT "
+        + COLUMNS
+        + " FROM "
+        + jobs
+        + " WHERE state = "
+        + literal(state)
+        + (byType ? " AND report_type = :reportType" : "")
+        + (afterCursor ? " AND (created_at, id) > (:afterCreatedAt, :afterId)" : "")
+        + " ORDER BY created_at, id LIMIT "
+        + pageSize;
+  }
+}

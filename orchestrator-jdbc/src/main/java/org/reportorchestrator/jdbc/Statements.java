@@ -1,0 +1,255 @@
+package org.reportorchestrator.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.spi.LeaseExtension;
+
+/**
+ * The statements of one store, with its validated table prefix. What both databases write alike is
+ * here; {@link PostgresStatements} and {@link H2Statements} each hold the rest of their dialect's
+ * SQL and run the operations whose shape differs between them (the lease heartbeat, the purge).
+ * Built once per store; immutable and thread-safe. Named parameters use Jdbi's {@code :name} form
+ * and {@code <name>} for bound lists.
+ */
+abstract sealed class Statements permits PostgresStatements, H2Statements {
+
+  static final String COLUMNS =
+      "id, report_type, parameters, state, attempt, max_attempts, priority, idempotency_key,"
+          + " timeout_ms, created_at, updated_at, started_at, finished_at, run_at,"
+          + " progress_percent, progress_message, error_type, error_message, error_stack,"
+          + " result_content_type, result_file_name, result_size, result_metadata, owner_node,"
+          + " fencing_token, lease_expires_at, cancel_requested";
+
+  /**
+   * The order in which claims take due jobs, {@link
+   * org.reportorchestrator.spi.StoredJob#CLAIM_ORDER} in SQL. Priority must stay the leading key:
+   * PostgreSQL's claim walks the priority levels one by one and orders the jobs within a level by
+   * the keys after it.
+   */
+  static final String CLAIM_ORDER = "priority DESC, run_at, created_at, id";
+
+  /**
+   * The terminal states as an SQL list, from core's transition table. PostgreSQL's purge index is
+   * partial on this same list (in the V1 migration), and its planner uses that index only for a
+   * predicate that implies the index's own.
+   */
+  static final String TERMINAL_STATES =
+      Stream.of(JobState.values())
+          .filter(JobState::isTerminal)
+          .map(Statements::literal)
+          .collect(Collectors.joining(", ", "(", ")"));
+
+  /** What a claim writes into each row it takes; the same in both dialects. */
+  static final String CLAIM_SET =
+      " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
+          + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
+          + " updated_at = :now, progress_percent = 0,"
+          + " progress_message = NULL";
+
+  /**
+   * The claim's limit is written into the statement, not bound: PostgreSQL plans a bound limit
+   * generically after a few executions and then scans the whole due index (1.5 s at a million due
+   * rows, against 0.3 ms with the limit in the text).
+   */
+  static final String LIMIT_PLACEHOLDER = "{limit}";
+
+  final String jobs;
+  final String results;
+
+  final String selectIdsByKey;
+  final String applyTransition;
+  final String insertResult;
+  final String updateProgress;
+  final String cancelQueued;
+  final String requestCancellation;
+  final String findExpiredLeases;
+  final String findById;
+  final String openResult;
+
+  /** The ids of up to {@code :limit} jobs that finished before {@code :before}, oldest first. */
+  final String selectPurgeable;
+
+  /** The insert of one job without a look at its idempotency key. */
+  final String insertJobAsGiven;
+
+  Statements(String prefix) {
+    jobs = prefix + "jobs";
+    results = prefix + "job_results";
+    insertJobAsGiven =
+        "INSERT INTO "
+            + jobs
+            + " ("
+            + COLUMNS
+            + ") VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
+            + " :priority, :idempotencyKey, :timeoutMs, :createdAt, :createdAt, NULL, NULL,"
+            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE)";
+    selectIdsByKey =
+        "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
+    applyTransition =
+        "UPDATE "
+            + jobs
+            + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
+            + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
+            + " owner_node = NULL, lease_expires_at = NULL,"
+            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN cancel_requested ELSE FALSE END,"
+            + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
+            + " error_message = CASE WHEN :setError THEN :errorMessage ELSE error_message END,"
+            + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"
+            + " progress_percent = CASE WHEN :completed THEN 100 ELSE progress_percent END,"
+            + " result_content_type = :resultContentType, result_file_name = :resultFileName,"
+            + " result_size = :resultSize, result_metadata = :resultMetadata"
+            + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token"
+            + " AND (:anyLease OR lease_expires_at < :leaseExpiredBefore)";
+    insertResult = "INSERT INTO " + results + " (job_id, content) VALUES (:id, :content)";
+    updateProgress =
+        "UPDATE "
+            + jobs
+            + " SET progress_percent = :percent, progress_message = :message,"
+            + " updated_at = :now WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
+    cancelQueued =
+        "UPDATE "
+            + jobs
+            + " SET state = 'CANCELLED', finished_at = :now, updated_at = :now"
+            + " WHERE id = :id AND state = 'REQUESTED'";
+    requestCancellation =
+        "UPDATE "
+            + jobs
+            + " SET cancel_requested = TRUE, updated_at = :now"
+            + " WHERE id = :id AND state = 'RUNNING'";
+    findExpiredLeases =
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + jobs
+            + " WHERE state = 'RUNNING' AND lease_expires_at < :now"
+            + " ORDER BY lease_expires_at, id LIMIT :limit";
+    findById = "SELECT " + COLUMNS + " FROM " + jobs + " WHERE id = :id";
+    openResult =
+        "SELECT r.content FROM "
+            + jobs
+            + " j LEFT JOIN "
+            + results
+            + " r ON r.job_id = j.id"
+            + " WHERE j.id = :id AND j.state = 'COMPLETED'";
+    selectPurgeable =
+        "SELECT id FROM "
+            + jobs
+            + " WHERE state IN "
+            + TERMINAL_STATES
+            + " AND finished_at < :before ORDER BY finished_at LIMIT :limit";
+  }
+
+  static Statements of(JdbcJobRepository.Dialect dialect, String prefix) {
+    return switch (dialect) {
+      case POSTGRESQL -> new PostgresStatements(prefix);
+      case H2 -> new H2Statements(prefix);
+    };
+  }
+
+  /** The insert of one job, for a batch of new jobs. */
+  abstract String insertJob();
+
+  /**
+   * Whether {@link #insertJob()} passes over a job whose idempotency key another job holds. Where
+   * it does not, the store looks the keys up before it inserts and retries a race it lost.
+   */
+  abstract boolean insertSkipsTakenKeys();
+
+  /** The claim of at most {@code limit} due jobs, returning their rows. */
+  abstract String claim(int limit);
+
+  /**
+   * Extends the leases still held and says, per job extended, whether cancellation was requested; a
+   * job missing from the map has lost its lease.
+   */
+  abstract Map<UUID, Boolean> extendLeases(Connections connections, LeaseExtension extension);
+
+  /**
+   * Deletes up to {@code limit} jobs that finished before {@code before} (epoch microseconds), with
+   * their results, inside the caller's transaction; returns how many jobs went.
+   */
+  abstract int purgeFinished(Handle handle, long before, int limit);
+
+  /**
+   * A page of jobs, oldest first: one branch per state, each reading the index that leads with
+   * {@code state} (or {@code report_type, state}) in listing order from the cursor and stopping
+   * after a page, so no branch walks the rows of other states or types; the outer {@code ORDER BY
+   * ... LIMIT} merges them. {@code states} is every state when the query has no state filter.
+   * {@code :reportType} is present only when the query filters by type, {@code :afterCreatedAt} and
+   * {@code :afterId} only when it has a cursor; {@link #bindPageSize} supplies the page size where
+   * it is not written in.
+   */
+  final String page(Set<JobState> states, boolean byType, boolean afterCursor, int limit) {
+    String pageSize = pageSize(limit);
+    List<String> branches = new ArrayList<>();
+    for (JobState state : states) {
+      branches.add(pageOfState(state, byType, afterCursor, pageSize));
+    }
+    if (branches.size() == 1) {
+      return branches.get(0);
+    }
+    return "SELECT "
+        + COLUMNS
+        + " FROM ("
+        + String.join(" UNION ALL ", branches.stream().map(b -> "(" + b + ")").toList())
+        + ") AS page ORDER BY created_at, id LIMIT "
+        + pageSize;
+  }
+
+  /** The page size as {@link #page} writes it: a parameter or a literal. */
+  abstract String pageSize(int limit);
+
+  /** Binds the page size to {@code select} if {@link #pageSize} made it a parameter. */
+  abstract void bindPageSize(Query select, int limit);
+
+  /** One branch of {@link #page}: the page of one state, ending in {@code LIMIT pageSize}. */
+  abstract String pageOfState(JobState state, boolean byType, boolean afterCursor, String pageSize);
+
+  /**
+   * A state written into a statement as a literal, not a parameter: the planner then knows how many
+   * rows each state has, and a generic plan cannot treat a handful of CANCELLED rows like a million
+   * COMPLETED ones.
+   */
+  static String literal(JobState state) {
+    return "'" + state.name() + "'";
+  }
+
+  /** {@code template} with its {@link #LIMIT_PLACEHOLDER}s replaced by {@code limit}. */
+  static String withLimit(String template, int limit) {
+    return template.replace(LIMIT_PLACEHOLDER, Integer.toString(limit));
+  }
+
+  /** The columns of {@link #CLAIM_ORDER}, without their directions, each after {@code alias.}. */
+  static String claimOrderColumns(String alias) {
+    return qualified(alias, CLAIM_ORDER.replace(" DESC", ""));
+  }
+
+  /** {@link #CLAIM_ORDER}, each key after {@code alias.}. */
+  static String claimOrder(String alias) {
+    return qualified(alias, CLAIM_ORDER);
+  }
+
+  /** {@link #CLAIM_ORDER} among jobs of one priority: the keys after the leading one. */
+  static String claimOrderWithinPriority(String alias) {
+    return qualified(alias, CLAIM_ORDER.substring(CLAIM_ORDER.indexOf(',') + 1));
+  }
+
+  static String qualified(String alias, String columns) {
+    StringBuilder out = new StringBuilder();
+    for (String column : columns.split(",")) {
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append(alias).append('.').append(column.strip());
+    }
+    return out.toString();
+  }
+}
