@@ -64,6 +64,12 @@ public enum JobState {
 
   /** The terminal states: {@code COMPLETED}, {@code FAILED} and {@code CANCELLED}. */
   public static Set<JobState> terminalStates() {
-    return Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED, CANCELLED));
+    EnumSet<JobState> terminal = EnumSet.noneOf(JobState.class);
+    for (JobState state : values()) {
+      if (state.isTerminal()) {
+        terminal.add(state);
+      }
+    }
+    return Collections.unmodifiableSet(terminal);
   }
 }
