@@ -3,7 +3,6 @@ package org.reportorchestrator.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,19 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
-import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.Progress;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ResultTooLargeException;
 import org.reportorchestrator.StorageException;
-import org.reportorchestrator.spi.ClaimRequest;
-import org.reportorchestrator.spi.HeartbeatResult;
-import org.reportorchestrator.spi.InsertResult;
-import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.Lease;
-import org.reportorchestrator.spi.LeaseExtension;
-import org.reportorchestrator.spi.NewJob;
-import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
 
@@ -218,7 +209,7 @@ class TransitionWriterTest {
   }
 
   /** Records each apply call; blocks the first until released; refuses or fences chosen jobs. */
-  private static final class RecordingStore implements JobRepository {
+  private static final class RecordingStore extends UnusedRepository {
     final List<List<Transition>> calls = new CopyOnWriteArrayList<>();
     final CountDownLatch firstCallStarted = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -266,60 +257,6 @@ class TransitionWriterTest {
       finds.incrementAndGet();
       Transition t = committed.get(id);
       return Optional.ofNullable(t == null ? null : rowAfter(t));
-    }
-
-    private static AssertionError unused() {
-      return new AssertionError("not used by the writer");
-    }
-
-    @Override
-    public List<InsertResult> insert(List<NewJob> jobs) {
-      throw unused();
-    }
-
-    @Override
-    public List<StoredJob> claim(ClaimRequest request) {
-      throw unused();
-    }
-
-    @Override
-    public HeartbeatResult extendLeases(LeaseExtension extension) {
-      throw unused();
-    }
-
-    @Override
-    public boolean updateProgress(ProgressUpdate update) {
-      throw unused();
-    }
-
-    @Override
-    public boolean cancelQueued(JobId id, Instant now) {
-      throw unused();
-    }
-
-    @Override
-    public boolean requestCancellation(JobId id, Instant now) {
-      throw unused();
-    }
-
-    @Override
-    public List<StoredJob> findExpiredLeases(Instant now, int limit) {
-      throw unused();
-    }
-
-    @Override
-    public List<StoredJob> query(JobQuery query) {
-      throw unused();
-    }
-
-    @Override
-    public Optional<InputStream> openResult(JobId id) {
-      throw unused();
-    }
-
-    @Override
-    public int purgeFinished(Instant finishedBefore, int limit) {
-      throw unused();
     }
   }
 }

@@ -1,8 +1,8 @@
 package org.reportorchestrator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,23 +14,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobId;
-import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.Progress;
 import org.reportorchestrator.ReportContext;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.RetryPolicy;
 import org.reportorchestrator.TaskOptions;
-import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
-import org.reportorchestrator.spi.InsertResult;
-import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.LeaseExtension;
-import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
@@ -46,6 +40,8 @@ class WorkerPoolTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   private final SettableClock clock = new SettableClock(T0);
+  private final StoredJob first = claimed("blocking");
+  private final StoredJob queued = claimed("quick");
   private final AppliedTransitions store = new AppliedTransitions();
   private final CountDownLatch releaseFirst = new CountDownLatch(1);
   private final CountDownLatch firstStarted = new CountDownLatch(1);
@@ -92,12 +88,7 @@ class WorkerPoolTest {
 
   @Test
   void aQueuedJobGoesBackUnrunWhenThePoolShutsDown() throws Exception {
-    writer.start();
-    StoredJob first = claimed("blocking");
-    StoredJob queued = claimed("quick");
-    pool.run(first);
-    assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    pool.run(queued);
+    runFirstAndQueueTheOther();
 
     CompletableFuture<Void> shutdown =
         CompletableFuture.runAsync(
@@ -108,7 +99,7 @@ class WorkerPoolTest {
                 Thread.currentThread().interrupt();
               }
             });
-    awaitUntil(pool::isStopping);
+    await().atMost(Duration.ofSeconds(30)).until(pool::isStopping);
     releaseFirst.countDown();
     shutdown.get(30, TimeUnit.SECONDS);
 
@@ -119,12 +110,7 @@ class WorkerPoolTest {
 
   @Test
   void aJobCancelledWhileQueuedEndsCancelledWithoutRunning() throws Exception {
-    writer.start();
-    StoredJob first = claimed("blocking");
-    StoredJob queued = claimed("quick");
-    pool.run(first);
-    assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    pool.run(queued);
+    runFirstAndQueueTheOther();
 
     Execution waiting = pool.execution(queued.id());
     assertThat(waiting).isNotNull();
@@ -137,12 +123,7 @@ class WorkerPoolTest {
 
   @Test
   void aQueuedJobsTimeoutCountsFromTheMomentItStarts() throws Exception {
-    writer.start();
-    StoredJob first = claimed("blocking");
-    StoredJob queued = claimed("quick");
-    pool.run(first);
-    assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    pool.run(queued);
+    runFirstAndQueueTheOther();
     Execution waiting = pool.execution(queued.id());
     assertThat(waiting).isNotNull();
     assertThat(waiting.deadline()).isNull();
@@ -157,6 +138,14 @@ class WorkerPoolTest {
         .isEqualTo(T0.plus(Duration.ofHours(1)).plus(TIMEOUT));
   }
 
+  /** The pool's one worker runs the blocking job, so the quick one waits in the pool's queue. */
+  private void runFirstAndQueueTheOther() throws InterruptedException {
+    writer.start();
+    pool.run(first);
+    assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    pool.run(queued);
+  }
+
   private ReportResult block(ReportContext context) throws Exception {
     firstStarted.countDown();
     assertThat(releaseFirst.await(30, TimeUnit.SECONDS)).isTrue();
@@ -168,7 +157,7 @@ class WorkerPoolTest {
     return ReportResult.empty();
   }
 
-  private StoredJob claimed(String type) {
+  private static StoredJob claimed(String type) {
     return new StoredJob(
         new JobId(UUID.randomUUID()),
         type,
@@ -193,17 +182,8 @@ class WorkerPoolTest {
         false);
   }
 
-  private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 30 s").isLessThan(deadline);
-      Thread.onSpinWait();
-      Thread.yield();
-    }
-  }
-
-  /** Applies every transition and keeps the first per job; nothing else is used. */
-  private static final class AppliedTransitions implements JobRepository {
+  /** Applies every transition and keeps the first per job; renews every lease it is asked to. */
+  private static final class AppliedTransitions extends UnusedRepository {
     private final Map<JobId, CompletableFuture<Transition>> applied = new ConcurrentHashMap<>();
 
     Transition awaitTransition(JobId id) throws Exception {
@@ -232,50 +212,6 @@ class WorkerPoolTest {
     @Override
     public Optional<StoredJob> find(JobId id) {
       return Optional.empty();
-    }
-
-    private static AssertionError unused() {
-      return new AssertionError("not used by the pool");
-    }
-
-    @Override
-    public List<InsertResult> insert(List<NewJob> jobs) {
-      throw unused();
-    }
-
-    @Override
-    public List<StoredJob> claim(ClaimRequest request) {
-      throw unused();
-    }
-
-    @Override
-    public boolean cancelQueued(JobId id, Instant now) {
-      throw unused();
-    }
-
-    @Override
-    public boolean requestCancellation(JobId id, Instant now) {
-      throw unused();
-    }
-
-    @Override
-    public List<StoredJob> findExpiredLeases(Instant now, int limit) {
-      throw unused();
-    }
-
-    @Override
-    public List<StoredJob> query(JobQuery query) {
-      throw unused();
-    }
-
-    @Override
-    public Optional<InputStream> openResult(JobId id) {
-      throw unused();
-    }
-
-    @Override
-    public int purgeFinished(Instant finishedBefore, int limit) {
-      throw unused();
     }
   }
 }
