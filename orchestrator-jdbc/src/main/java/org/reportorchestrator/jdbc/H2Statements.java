@@ -68,8 +68,8 @@ final class H2Statements extends Statements {
   }
 
   @Override
-  String claim(int limit) {
-    return withLimit(claim, limit);
+  String claimTemplate() {
+    return claim;
   }
 
   /** A batch of fenced updates, then a read of the cancellation flags, in one transaction. */

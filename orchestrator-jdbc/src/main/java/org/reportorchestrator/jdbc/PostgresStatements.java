@@ -116,8 +116,8 @@ final class PostgresStatements extends Statements {
   }
 
   @Override
-  String claim(int limit) {
-    return withLimit(claim, limit);
+  String claimTemplate() {
+    return claim;
   }
 
   /** One statement, in autocommit: it locks, updates and reports every lease at once. */

@@ -164,7 +164,12 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   abstract boolean insertSkipsTakenKeys();
 
   /** The claim of at most {@code limit} due jobs, returning their rows. */
-  abstract String claim(int limit);
+  final String claim(int limit) {
+    return claimTemplate().replace(LIMIT_PLACEHOLDER, Integer.toString(limit));
+  }
+
+  /** The dialect's claim, with {@link #LIMIT_PLACEHOLDER} where its limit goes. */
+  abstract String claimTemplate();
 
   /**
    * Extends the leases still held and says, per job extended, whether cancellation was requested; a
@@ -220,11 +225,6 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
    */
   static String literal(JobState state) {
     return "'" + state.name() + "'";
-  }
-
-  /** {@code template} with its {@link #LIMIT_PLACEHOLDER}s replaced by {@code limit}. */
-  static String withLimit(String template, int limit) {
-    return template.replace(LIMIT_PLACEHOLDER, Integer.toString(limit));
   }
 
   /** The columns of {@link #CLAIM_ORDER}, without their directions, each after {@code alias.}. */
