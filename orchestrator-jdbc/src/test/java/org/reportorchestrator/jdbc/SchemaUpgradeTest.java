@@ -77,24 +77,16 @@ class SchemaUpgradeTest {
 
     try (JdbcJobRepository store =
         JdbcJobRepository.builder().jdbcUrl(url).tablePrefix(prefix).build()) {
-      int versions =
-          jdbi.withHandle(
-              h ->
-                  h.createQuery("SELECT MAX(version) FROM " + prefix + "schema_version")
-                      .mapTo(Integer.class)
-                      .one());
-      assertThat(versions).isEqualTo(SchemaMigrator.MIGRATIONS.size());
-      int foreignKeys =
-          jdbi.withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT COUNT(*) FROM information_schema.table_constraints"
-                              + " WHERE UPPER(table_name) = UPPER(:table)"
-                              + " AND constraint_type = 'FOREIGN KEY'")
-                      .bind("table", prefix + "job_results")
-                      .mapTo(Integer.class)
-                      .one());
-      assertThat(foreignKeys).as("foreign keys left on the results table").isZero();
+      assertThat(number(jdbi, "SELECT MAX(version) FROM " + prefix + "schema_version"))
+          .isEqualTo(SchemaMigrator.MIGRATIONS.size());
+      assertThat(
+              number(
+                  jdbi,
+                  "SELECT COUNT(*) FROM information_schema.table_constraints"
+                      + " WHERE UPPER(table_name) = UPPER(?) AND constraint_type = 'FOREIGN KEY'",
+                  prefix + "job_results"))
+          .as("foreign keys left on the results table")
+          .isZero();
       assertThat(store.find(finished.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
       try (InputStream content = store.openResult(finished.id()).orElseThrow()) {
         assertThat(content.readAllBytes()).containsExactly(1, 2, 3);
@@ -117,14 +109,12 @@ class SchemaUpgradeTest {
       assertThat(store.purgeFinished(T0.plusSeconds(60), 10)).isEqualTo(2);
       assertThat(store.find(finished.id())).isEmpty();
       assertThat(store.find(queued.id())).isEmpty();
-      int results =
-          jdbi.withHandle(
-              h ->
-                  h.createQuery("SELECT COUNT(*) FROM " + prefix + "job_results")
-                      .mapTo(Integer.class)
-                      .one());
-      assertThat(results).isZero();
+      assertThat(number(jdbi, "SELECT COUNT(*) FROM " + prefix + "job_results")).isZero();
     }
+  }
+
+  private static int number(Jdbi jdbi, String query, Object... arguments) {
+    return jdbi.withHandle(h -> h.select(query, arguments).mapTo(Integer.class).one());
   }
 
   private static NewJob job(String type, Instant createdAt) {
