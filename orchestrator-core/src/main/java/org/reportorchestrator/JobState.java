@@ -18,18 +18,29 @@ import java.util.Set;
  * RUNNING   -> REQUESTED    retry after backoff, rescue of an expired lease, release on shutdown
  * REQUESTED -> CANCELLED    cancelled before it started
  * RUNNING   -> CANCELLED    the task saw the cancellation
+ * FAILED    -> REQUESTED    an operator's retry ({@code ReportOrchestrator.retry})
+ * CANCELLED -> REQUESTED    an operator's retry
  * </pre>
  *
- * Terminal states never change.
+ * <p>{@code COMPLETED}, {@code FAILED} and {@code CANCELLED} are terminal: the orchestrator never
+ * moves a job out of them on its own, and a {@code COMPLETED} job never changes again. Only an
+ * operator's retry takes a {@code FAILED} or {@code CANCELLED} job back to {@code REQUESTED}, with
+ * a fresh budget of attempts; its history keeps what happened before.
  */
 public enum JobState {
-  REQUESTED,
-  RUNNING,
-  COMPLETED,
-  FAILED,
-  CANCELLED;
+  REQUESTED(false),
+  RUNNING(false),
+  COMPLETED(true),
+  FAILED(true),
+  CANCELLED(true);
 
   private static final Map<JobState, Set<JobState>> LEGAL_TRANSITIONS = legalTransitions();
+
+  private final boolean terminal;
+
+  JobState(boolean terminal) {
+    this.terminal = terminal;
+  }
 
   private static Map<JobState, Set<JobState>> legalTransitions() {
     Map<JobState, Set<JobState>> table = new EnumMap<>(JobState.class);
@@ -37,8 +48,8 @@ public enum JobState {
     table.put(
         RUNNING, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED, REQUESTED, CANCELLED)));
     table.put(COMPLETED, Collections.unmodifiableSet(EnumSet.noneOf(JobState.class)));
-    table.put(FAILED, Collections.unmodifiableSet(EnumSet.noneOf(JobState.class)));
-    table.put(CANCELLED, Collections.unmodifiableSet(EnumSet.noneOf(JobState.class)));
+    table.put(FAILED, Collections.unmodifiableSet(EnumSet.of(REQUESTED)));
+    table.put(CANCELLED, Collections.unmodifiableSet(EnumSet.of(REQUESTED)));
     return Collections.unmodifiableMap(table);
   }
 
@@ -47,12 +58,20 @@ public enum JobState {
     return Objects.requireNonNull(LEGAL_TRANSITIONS.get(this), "no row in the transition table");
   }
 
-  /** Whether the job has finished for good: no transition leaves this state. */
+  /**
+   * Whether the job has finished: the orchestrator never moves it out of this state on its own
+   * (only an operator's retry can, from {@code FAILED} or {@code CANCELLED}).
+   */
   public boolean isTerminal() {
-    return row().isEmpty();
+    return terminal;
   }
 
-  /** The states this state may move to; empty for terminal states. */
+  /** Whether an operator's retry may take a job in this state back to {@code REQUESTED}. */
+  public boolean isRetriable() {
+    return terminal && canTransitionTo(REQUESTED);
+  }
+
+  /** The states this state may move to; empty for {@code COMPLETED}. */
   public Set<JobState> successors() {
     return row();
   }

@@ -185,8 +185,34 @@ public final class ReportOrchestrator implements AutoCloseable {
   }
 
   /**
-   * Deletes finished jobs (and their results) that finished more than {@code age} ago, in bounded
-   * batches.
+   * The job's history: every transition it went through, oldest first, each recorded by the store
+   * in the same transaction as the transition itself (so a write that lost its fence left none).
+   *
+   * @throws JobNotFoundException if there is no such job (or it was purged)
+   */
+  public List<JobHistoryEntry> history(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return engine.history(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /**
+   * An operator's retry: takes a {@code FAILED} or {@code CANCELLED} job back to {@code REQUESTED},
+   * due at once, with a fresh budget of attempts and the same id, type, parameters, priority and
+   * idempotency key. Its history keeps the earlier attempts, and its last error stays until a new
+   * one replaces it. Two retries of one failure move the job once: the second throws.
+   *
+   * @throws JobNotFoundException if there is no such job
+   * @throws IllegalStateTransitionException if the job is not {@code FAILED} or {@code CANCELLED}
+   *     (a {@code COMPLETED} job never runs again; submit a new one)
+   */
+  public void retry(JobId id) {
+    Objects.requireNonNull(id, "id");
+    engine.retry(id);
+  }
+
+  /**
+   * Deletes finished jobs (and their results and history) that finished more than {@code age} ago,
+   * in bounded batches.
    *
    * @return how many jobs were deleted
    */

@@ -132,6 +132,16 @@ public final class FaultyRepository implements JobRepository {
   }
 
   @Override
+  public boolean requeue(JobId id, Instant now) {
+    return call(() -> delegate.requeue(id, now));
+  }
+
+  @Override
+  public Optional<List<JobHistoryEntry>> history(JobId id) {
+    return call(() -> delegate.history(id));
+  }
+
+  @Override
   public boolean requestCancellation(JobId id, Instant now) {
     return call(() -> delegate.requestCancellation(id, now));
   }

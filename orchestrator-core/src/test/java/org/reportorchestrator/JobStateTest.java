@@ -19,7 +19,9 @@ class JobStateTest {
           "RUNNING->COMPLETED",
           "RUNNING->FAILED",
           "RUNNING->REQUESTED",
-          "RUNNING->CANCELLED");
+          "RUNNING->CANCELLED",
+          "FAILED->REQUESTED",
+          "CANCELLED->REQUESTED");
 
   @Test
   void everyPairOfStatesIsLegalExactlyWhenTheTableSaysSo() {
@@ -51,10 +53,16 @@ class JobStateTest {
   @EnumSource(
       value = JobState.class,
       names = {"COMPLETED", "FAILED", "CANCELLED"})
-  void terminalStatesNeverChange(JobState state) {
+  void terminalStatesAreLeftOnlyByAnOperatorsRetry(JobState state) {
     assertThat(state.isTerminal()).isTrue();
-    assertThat(state.successors()).isEmpty();
+    assertThat(state.successors()).isSubsetOf(JobState.REQUESTED);
+    assertThat(state.isRetriable()).isEqualTo(state != JobState.COMPLETED);
     assertThat(JobState.terminalStates()).contains(state);
+  }
+
+  @Test
+  void aCompletedJobNeverChanges() {
+    assertThat(JobState.COMPLETED.successors()).isEmpty();
   }
 
   @ParameterizedTest
@@ -63,6 +71,7 @@ class JobStateTest {
       names = {"REQUESTED", "RUNNING"})
   void activeStatesAreNotTerminal(JobState state) {
     assertThat(state.isTerminal()).isFalse();
+    assertThat(state.isRetriable()).isFalse();
     assertThat(JobState.terminalStates()).doesNotContain(state);
   }
 }

@@ -2,6 +2,7 @@ package org.reportorchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.spi.ClaimRequest;
@@ -579,6 +582,97 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
   }
 
   @Test
+  void anOperatorsRetryRunsAFailedJobAgainUnderItsIdAndKey() throws Exception {
+    AtomicBoolean warehouseDown = new AtomicBoolean(true);
+    List<JobTransition> seen = new CopyOnWriteArrayList<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.listener(seen::add)
+                    .register(
+                        "export",
+                        context -> {
+                          if (warehouseDown.get()) {
+                            throw new NonRetryableException("warehouse down");
+                          }
+                          return ReportResult.ofText("rows", "text/csv");
+                        }));
+    JobId id =
+        orchestrator.submit(ReportRequest.builder("export").idempotencyKey("nightly").build());
+    assertThat(orchestrator.awaitCompletion(id, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.FAILED);
+    assertThat(
+            orchestrator.submit(ReportRequest.builder("export").idempotencyKey("nightly").build()))
+        .as("a key names its job whatever its state: resubmitting does not run it again")
+        .isEqualTo(id);
+
+    warehouseDown.set(false);
+    orchestrator.retry(id);
+    JobSnapshot done = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.lastError().message()).isEqualTo("warehouse down");
+    assertThat(read(orchestrator.openResult(id).orElseThrow())).isEqualTo("rows");
+    assertThat(orchestrator.history(id))
+        .extracting(JobHistoryEntry::from, JobHistoryEntry::to, JobHistoryEntry::attempt)
+        .containsExactly(
+            tuple(null, JobState.REQUESTED, 0),
+            tuple(JobState.REQUESTED, JobState.RUNNING, 1),
+            tuple(JobState.RUNNING, JobState.FAILED, 1),
+            tuple(JobState.FAILED, JobState.REQUESTED, 0),
+            tuple(JobState.REQUESTED, JobState.RUNNING, 1),
+            tuple(JobState.RUNNING, JobState.COMPLETED, 1));
+    assertThat(orchestrator.history(id).get(2).errorMessage()).isEqualTo("warehouse down");
+    eventually().until(() -> seen.size() == 6);
+    assertThat(seen.get(3).from()).isEqualTo(JobState.FAILED);
+    assertThat(seen.get(3).to()).isEqualTo(JobState.REQUESTED);
+  }
+
+  @Test
+  void onlyAFailedOrCancelledJobCanBeRetried() throws Exception {
+    ReportOrchestrator orchestrator = started(b -> b.register("report", text("x")));
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    JobSnapshot before = orchestrator.get(id);
+    JobId unknown = new JobId(UUID.randomUUID());
+
+    assertThatThrownBy(() -> orchestrator.retry(id))
+        .isInstanceOfSatisfying(
+            IllegalStateTransitionException.class,
+            e -> {
+              assertThat(e.from()).isEqualTo(JobState.COMPLETED);
+              assertThat(e.to()).isEqualTo(JobState.REQUESTED);
+            });
+    assertThatThrownBy(() -> orchestrator.retry(unknown)).isInstanceOf(JobNotFoundException.class);
+    assertThatThrownBy(() -> orchestrator.history(unknown))
+        .isInstanceOf(JobNotFoundException.class);
+    assertThat(orchestrator.get(id)).isEqualTo(before);
+    assertThat(orchestrator.history(id)).hasSize(3);
+  }
+
+  @Test
+  void aCancelledJobRetriedFromASubmitOnlyNodeRunsOnAWorkerNode() throws Exception {
+    ReportOrchestrator web = unstarted(b -> b.submitOnly("report"));
+    JobId id = web.submit(ReportRequest.builder("report").startAt(START.plusSeconds(3600)).build());
+    assertThat(web.cancel(id)).isEqualTo(CancelOutcome.CANCELLED);
+
+    web.retry(id);
+    ReportOrchestrator worker = started(b -> b.register("report", text("late but done")));
+
+    assertThat(worker.awaitCompletion(id, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
+    assertThat(web.history(id))
+        .extracting(JobHistoryEntry::to)
+        .containsExactly(
+            JobState.REQUESTED,
+            JobState.CANCELLED,
+            JobState.REQUESTED,
+            JobState.RUNNING,
+            JobState.COMPLETED);
+  }
+
+  @Test
   void mdcCarriesTheJobWhileItsTaskRuns() throws Exception {
     Map<String, String> seen = new ConcurrentHashMap<>();
     ReportOrchestrator orchestrator =
@@ -646,9 +740,9 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
                     List.of(ReportRequest.of("report"), ReportRequest.of("nope"))))
         .isInstanceOf(UnknownReportTypeException.class);
     assertThatThrownBy(() -> orchestrator.submit(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> orchestrator.get(new JobId(java.util.UUID.randomUUID())))
+    assertThatThrownBy(() -> orchestrator.get(new JobId(UUID.randomUUID())))
         .isInstanceOf(JobNotFoundException.class);
-    assertThatThrownBy(() -> orchestrator.cancel(new JobId(java.util.UUID.randomUUID())))
+    assertThatThrownBy(() -> orchestrator.cancel(new JobId(UUID.randomUUID())))
         .isInstanceOf(JobNotFoundException.class);
 
     assertThat(repository.query(JobQuery.all())).isEmpty();

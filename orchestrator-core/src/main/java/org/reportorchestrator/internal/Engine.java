@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.CancelOutcome;
+import org.reportorchestrator.IllegalStateTransitionException;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobNotFoundException;
 import org.reportorchestrator.JobQuery;
@@ -260,6 +262,33 @@ public final class Engine {
         "job " + id + " kept changing state while being cancelled; try again");
   }
 
+  public Optional<List<JobHistoryEntry>> history(JobId id) {
+    return repository.history(id);
+  }
+
+  public void retry(JobId id) {
+    requireOpen();
+    StoredJob before = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    StateMachine.requireLegal(id, before.state(), JobState.REQUESTED);
+    Instant now = settings.clock().instant();
+    if (!repository.requeue(id, now)) {
+      // another operator's retry (or a purge) came first
+      StoredJob after = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+      throw new IllegalStateTransitionException(id, after.state(), JobState.REQUESTED);
+    }
+    wakeScheduler();
+    listeners.fire(
+        new JobTransition(
+            id,
+            before.reportType(),
+            before.state(),
+            JobState.REQUESTED,
+            now,
+            0,
+            settings.nodeId(),
+            null));
+  }
+
   public int purgeFinishedBefore(Instant cutoff) {
     return Maintenance.purgeFinished(repository, cutoff, () -> true);
   }
@@ -341,7 +370,7 @@ public final class Engine {
   private void requireOpen() {
     Phase now = phase.get();
     if (now == Phase.STOPPING || now == Phase.CLOSED) {
-      throw new IllegalStateException("orchestrator is closed; submit is refused");
+      throw new IllegalStateException("orchestrator is closed; new work is refused");
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 
@@ -12,6 +13,10 @@ import org.reportorchestrator.JobQuery;
  * write must be atomic against other nodes using the same store: two callers can never both win one
  * transition. A store throws {@link org.reportorchestrator.StorageException} (with the cause) when
  * it cannot do what was asked; a condition that does not hold is not an error but a result.
+ *
+ * <p>Every write that changes a job's state also appends one {@link JobHistoryEntry} to the job's
+ * history, in the same atomic unit: a transition that is not applied leaves no entry, and one that
+ * is applied always has its entry. Each method says what its entries hold.
  */
 public interface JobRepository {
 
@@ -20,11 +25,18 @@ public interface JobRepository {
    * key is already stored (or appears earlier in the same list) is not inserted; its result names
    * the job that holds the key.
    *
+   * <p>History: each stored job starts with {@code (null -> REQUESTED, createdAt, attempt 0, no
+   * node)}.
+   *
    * @return one result per job, in the order given
    */
   List<InsertResult> insert(List<NewJob> jobs);
 
-  /** Claims due jobs atomically as {@link ClaimRequest} describes; fewer or none if few are due. */
+  /**
+   * Claims due jobs atomically as {@link ClaimRequest} describes; fewer or none if few are due.
+   *
+   * <p>History: {@code (REQUESTED -> RUNNING, now, the new attempt, the claiming node)} per job.
+   */
   List<StoredJob> claim(ClaimRequest request);
 
   /**
@@ -48,6 +60,9 @@ public interface JobRepository {
    * org.reportorchestrator.DataRejectedException} when the data itself cannot be stored (a value
    * too long for its column, say), so that core fails the job instead of retrying the write.
    *
+   * <p>History: {@code (RUNNING -> to, at, attempt after it, the node that held the lease, the
+   * error's type and shortened message if the transition has one)} per applied transition.
+   *
    * @return one entry per transition, in the order given: {@code true} where it was applied
    */
   List<Boolean> apply(List<Transition> transitions);
@@ -62,9 +77,22 @@ public interface JobRepository {
    * Moves a job from {@code REQUESTED} to {@code CANCELLED} ({@code finishedAt = updatedAt = now})
    * if it is still {@code REQUESTED}.
    *
+   * <p>History: {@code (REQUESTED -> CANCELLED, now, attempt, no node)}.
+   *
    * @return {@code true} if this call cancelled it
    */
   boolean cancelQueued(JobId id, Instant now);
+
+  /**
+   * An operator's retry: moves a job from {@code FAILED} or {@code CANCELLED} back to {@code
+   * REQUESTED} if it is still in one of them, due at {@code now}, with {@code attempt = 0}, {@code
+   * finishedAt} cleared, progress cleared and {@code updatedAt = now}. Its last error stays.
+   *
+   * <p>History: {@code (FAILED or CANCELLED -> REQUESTED, now, attempt 0, no node)}.
+   *
+   * @return {@code true} if this call moved it
+   */
+  boolean requeue(JobId id, Instant now);
 
   /**
    * Flags a {@code RUNNING} job for cancellation, for its owner to see at the next heartbeat.
@@ -77,6 +105,9 @@ public interface JobRepository {
   List<StoredJob> findExpiredLeases(Instant now, int limit);
 
   Optional<StoredJob> find(JobId id);
+
+  /** The job's history, oldest entry first; empty if no such job is stored. */
+  Optional<List<JobHistoryEntry>> history(JobId id);
 
   /**
    * The first {@code limit} jobs matching the query's filters that are listed after its cursor (all
@@ -94,8 +125,8 @@ public interface JobRepository {
   Optional<InputStream> openResult(JobId id);
 
   /**
-   * Deletes up to {@code limit} terminal jobs (and their results) with {@code finishedAt <
-   * finishedBefore}.
+   * Deletes up to {@code limit} terminal jobs (with their results and history) with {@code
+   * finishedAt < finishedBefore}.
    *
    * @return how many were deleted; core calls again while this equals {@code limit}
    */

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.spi.ClaimRequest;
@@ -54,6 +55,16 @@ abstract class UnusedRepository implements JobRepository {
   @Override
   public boolean cancelQueued(JobId id, Instant now) {
     throw unused("cancelQueued");
+  }
+
+  @Override
+  public boolean requeue(JobId id, Instant now) {
+    throw unused("requeue");
+  }
+
+  @Override
+  public Optional<List<JobHistoryEntry>> history(JobId id) {
+    throw unused("history");
   }
 
   @Override

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
@@ -1808,6 +1809,267 @@ public abstract class JobRepositoryContract {
 
     assertThat(repository.insert(List.of(second)))
         .containsExactly(new InsertResult(second.id(), true));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // history
+
+  @Test
+  void aNewJobsHistoryIsItsSubmission() {
+    NewJob job = job().createdAt(T0.minusSeconds(5)).build();
+    repository.insert(List.of(job));
+
+    assertThat(history(job.id()))
+        .containsExactly(
+            new JobHistoryEntry(null, JobState.REQUESTED, T0.minusSeconds(5), 0, null, null, null));
+  }
+
+  @Test
+  void historyOfAnUnknownJobIsEmpty() {
+    assertThat(repository.history(randomId())).isEmpty();
+  }
+
+  @Test
+  void historyRecordsEveryTransitionOfARetriedJobOldestFirst() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob first = claimOne(T0);
+    JobError failure =
+        new JobError("java.io.UncheckedIOException", "warehouse \"east\"\nunreachable", "trace");
+    repository.apply(
+        List.of(Transition.retry(first.lease(), T0.plusSeconds(1), T0.plusSeconds(2), failure)));
+    StoredJob second =
+        repository
+            .claim(
+                new ClaimRequest(NODE_B, CLAIMABLE_TYPES, 1, T0.plusSeconds(2), T0.plusSeconds(60)))
+            .get(0);
+    complete(second, T0.plusSeconds(3));
+
+    assertThat(history(job.id()))
+        .containsExactly(
+            new JobHistoryEntry(null, JobState.REQUESTED, T0, 0, null, null, null),
+            new JobHistoryEntry(JobState.REQUESTED, JobState.RUNNING, T0, 1, NODE_A, null, null),
+            new JobHistoryEntry(
+                JobState.RUNNING,
+                JobState.REQUESTED,
+                T0.plusSeconds(1),
+                1,
+                NODE_A,
+                "java.io.UncheckedIOException",
+                "warehouse \"east\"\nunreachable"),
+            new JobHistoryEntry(
+                JobState.REQUESTED, JobState.RUNNING, T0.plusSeconds(2), 2, NODE_B, null, null),
+            new JobHistoryEntry(
+                JobState.RUNNING, JobState.COMPLETED, T0.plusSeconds(3), 2, NODE_B, null, null));
+  }
+
+  @Test
+  void historyRecordsAFailureACancelAndARelease() {
+    NewJob failing = job().build();
+    NewJob cancelled = job().build();
+    NewJob released = job().build();
+    NewJob queued = job().runAt(T0.plusSeconds(3600)).build();
+    repository.insert(List.of(failing, cancelled, released, queued));
+    Map<JobId, StoredJob> running = byId(claim(NODE_A, 3, T0));
+    JobError cause = new JobError("org.example.Refused", null, "trace");
+
+    repository.apply(
+        List.of(
+            Transition.failed(running.get(failing.id()).lease(), T0.plusSeconds(1), error("no")),
+            Transition.cancelled(running.get(cancelled.id()).lease(), T0.plusSeconds(1), cause),
+            Transition.released(running.get(released.id()).lease(), T0.plusSeconds(1))));
+    repository.cancelQueued(queued.id(), T0.plusSeconds(2));
+
+    assertThat(last(failing.id()))
+        .isEqualTo(
+            new JobHistoryEntry(
+                JobState.RUNNING,
+                JobState.FAILED,
+                T0.plusSeconds(1),
+                1,
+                NODE_A,
+                "java.lang.RuntimeException",
+                "no"));
+    assertThat(last(cancelled.id()))
+        .isEqualTo(
+            new JobHistoryEntry(
+                JobState.RUNNING,
+                JobState.CANCELLED,
+                T0.plusSeconds(1),
+                1,
+                NODE_A,
+                "org.example.Refused",
+                null));
+    assertThat(last(released.id()))
+        .as("a release refunds the attempt")
+        .isEqualTo(
+            new JobHistoryEntry(
+                JobState.RUNNING, JobState.REQUESTED, T0.plusSeconds(1), 0, NODE_A, null, null));
+    assertThat(history(queued.id()))
+        .containsExactly(
+            new JobHistoryEntry(null, JobState.REQUESTED, T0, 0, null, null, null),
+            new JobHistoryEntry(
+                JobState.REQUESTED, JobState.CANCELLED, T0.plusSeconds(2), 0, null, null, null));
+  }
+
+  @Test
+  void aTransitionThatLostItsFenceLeavesNoHistory() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob stale = claimOne(T0);
+    retry(stale, T0.plusSeconds(40), T0.plusSeconds(40));
+    StoredJob current = claim(NODE_B, 1, T0.plusSeconds(41)).get(0);
+    List<JobHistoryEntry> before = history(job.id());
+
+    List<Boolean> applied =
+        repository.apply(
+            List.of(
+                Transition.completed(
+                    stale.lease(), T0.plusSeconds(42), ReportResult.ofText("late", "text/plain")),
+                Transition.failed(stale.lease(), T0.plusSeconds(42), error("late"))));
+    boolean cancelledWhileRunning = repository.cancelQueued(job.id(), T0.plusSeconds(43));
+    boolean requeuedWhileRunning = repository.requeue(job.id(), T0.plusSeconds(43));
+
+    assertThat(applied).containsExactly(false, false);
+    assertThat(cancelledWhileRunning).isFalse();
+    assertThat(requeuedWhileRunning).isFalse();
+    assertThat(history(job.id())).isEqualTo(before).hasSize(4);
+    assertThat(find(job.id())).isEqualTo(current);
+  }
+
+  @Test
+  void aRescueThatAHeartbeatOvertookLeavesNoHistory() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimUntil(T0, T0.plusSeconds(30));
+    repository.extendLeases(
+        new LeaseExtension(
+            NODE_A, List.of(running.lease()), T0.plusSeconds(10), T0.plusSeconds(90)));
+
+    List<Boolean> applied =
+        repository.apply(
+            List.of(
+                Transition.failed(running.lease(), T0.plusSeconds(40), error("lease expired"))
+                    .ifLeaseExpiredBefore(T0.plusSeconds(40))));
+
+    assertThat(applied).containsExactly(false);
+    assertThat(history(job.id())).hasSize(2);
+  }
+
+  @Test
+  void aLongErrorMessageIsShortenedInTheHistoryButKeptWholeAsTheLastError() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    String message = "x".repeat(JobHistoryEntry.MAX_ERROR_MESSAGE_LENGTH - 1) + "\uD83D\uDE00tail";
+    JobError error = new JobError("java.lang.IllegalStateException", message, "trace");
+
+    repository.apply(List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error)));
+
+    assertThat(last(job.id()).errorMessage())
+        .isEqualTo("x".repeat(JobHistoryEntry.MAX_ERROR_MESSAGE_LENGTH - 1));
+    assertThat(find(job.id()).lastError()).isEqualTo(error);
+  }
+
+  @Test
+  void purgeTakesTheHistoryWithItsJob() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    complete(claimOne(T0), T0.plusSeconds(1));
+
+    repository.purgeFinished(T0.plusSeconds(2), 10);
+
+    assertThat(repository.history(job.id())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // an operator's retry
+
+  @Test
+  void requeueTakesAFailedJobBackToRequestedWithAFreshBudget() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    repository.apply(
+        List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error("broken"))));
+    Instant retryAt = T0.plusSeconds(100);
+
+    assertThat(repository.requeue(job.id(), retryAt)).isTrue();
+
+    StoredJob requeued = find(job.id());
+    assertThat(requeued.state()).isEqualTo(JobState.REQUESTED);
+    assertThat(requeued.attempt()).isZero();
+    assertThat(requeued.runAt()).isEqualTo(retryAt);
+    assertThat(requeued.updatedAt()).isEqualTo(retryAt);
+    assertThat(requeued.finishedAt()).isNull();
+    assertThat(requeued.progress()).isEqualTo(Progress.NONE);
+    assertThat(requeued.lastError()).isEqualTo(error("broken"));
+    assertThat(requeued.fencingToken()).isEqualTo(running.fencingToken());
+    assertThat(last(job.id()))
+        .isEqualTo(
+            new JobHistoryEntry(JobState.FAILED, JobState.REQUESTED, retryAt, 0, null, null, null));
+    StoredJob again = claimOne(retryAt);
+    assertThat(again.attempt()).isEqualTo(1);
+    assertThat(again.fencingToken()).isGreaterThan(running.fencingToken());
+    assertThat(repository.purgeFinished(retryAt.plusSeconds(1_000_000), 10)).isZero();
+  }
+
+  @Test
+  void requeueTakesACancelledJobBackToRequested() {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    repository.cancelQueued(job.id(), T0.plusSeconds(1));
+
+    assertThat(repository.requeue(job.id(), T0.plusSeconds(2))).isTrue();
+
+    assertThat(find(job.id()).state()).isEqualTo(JobState.REQUESTED);
+    assertThat(find(job.id()).cancellationRequested()).isFalse();
+    assertThat(last(job.id()).from()).isEqualTo(JobState.CANCELLED);
+    assertThat(claimOne(T0.plusSeconds(2)).id()).isEqualTo(job.id());
+  }
+
+  @Test
+  void requeueLeavesCompletedQueuedRunningAndUnknownJobsUntouched() {
+    NewJob completed = job().build();
+    NewJob queued = job().runAt(T0.plusSeconds(3600)).build();
+    NewJob running = job().build();
+    repository.insert(List.of(completed, queued, running));
+    complete(claimOne(T0), T0.plusSeconds(1));
+    StoredJob claimed = claimOne(T0.plusSeconds(2));
+    Map<JobId, StoredJob> before = byId(all());
+
+    assertThat(repository.requeue(completed.id(), T0.plusSeconds(3))).isFalse();
+    assertThat(repository.requeue(queued.id(), T0.plusSeconds(3))).isFalse();
+    assertThat(repository.requeue(claimed.id(), T0.plusSeconds(3))).isFalse();
+    assertThat(repository.requeue(randomId(), T0.plusSeconds(3))).isFalse();
+
+    assertThat(byId(all())).isEqualTo(before);
+  }
+
+  @Test
+  void concurrentRequeuesOfOneFailureMoveTheJobOnce() throws Exception {
+    NewJob job = job().build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+    repository.apply(List.of(Transition.failed(running.lease(), T0.plusSeconds(1), error("x"))));
+
+    List<Boolean> results =
+        runConcurrently(concurrentThreads(), i -> repository.requeue(job.id(), T0.plusSeconds(2)));
+
+    assertThat(results).containsOnlyOnce(true);
+    assertThat(history(job.id()).stream().filter(e -> e.from() == JobState.FAILED)).hasSize(1);
+  }
+
+  protected final List<JobHistoryEntry> history(JobId id) {
+    Optional<List<JobHistoryEntry>> history = repository.history(id);
+    assertThat(history).as("history of job %s", id).isPresent();
+    return history.orElseThrow();
+  }
+
+  private JobHistoryEntry last(JobId id) {
+    List<JobHistoryEntry> history = history(id);
+    assertThat(history).isNotEmpty();
+    return history.get(history.size() - 1);
   }
 
   // ---------------------------------------------------------------------------------------------

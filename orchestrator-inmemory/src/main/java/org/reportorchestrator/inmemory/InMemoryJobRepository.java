@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
@@ -160,6 +161,7 @@ public final class InMemoryJobRepository implements JobRepository {
                   row.fencingToken++;
                   row.progress = Progress.NONE;
                 });
+            row.recordTransition(JobState.REQUESTED, now, request.nodeId(), null);
             claimed.add(row.snapshot());
           }
           return claimed;
@@ -179,7 +181,9 @@ public final class InMemoryJobRepository implements JobRepository {
                 && (expiredBefore == null
                     || (row.leaseExpiresAt != null
                         && row.leaseExpiresAt.isBefore(expiredBefore)))) {
+              String node = row.ownerNode;
               reindex(row, () -> applyTo(row, transition));
+              row.recordTransition(JobState.RUNNING, transition.at(), node, transition.error());
               applied.add(true);
             } else {
               applied.add(false);
@@ -271,8 +275,42 @@ public final class InMemoryJobRepository implements JobRepository {
                 row.finishedAt = now;
                 row.updatedAt = now;
               });
+          row.recordTransition(JobState.REQUESTED, now, null, null);
           return true;
         });
+  }
+
+  @Override
+  public boolean requeue(JobId id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    return locked(
+        () -> {
+          JobRow row = jobs.get(id);
+          if (row == null || !row.state.isRetriable()) {
+            return false;
+          }
+          JobState from = row.state;
+          reindex(
+              row,
+              () -> {
+                row.state = JobState.REQUESTED;
+                row.attempt = 0;
+                row.runAt = now;
+                row.finishedAt = null;
+                row.updatedAt = now;
+                row.progress = Progress.NONE;
+                row.cancellationRequested = false;
+              });
+          row.recordTransition(from, now, null, null);
+          return true;
+        });
+  }
+
+  @Override
+  public Optional<List<JobHistoryEntry>> history(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return locked(() -> Optional.ofNullable(jobs.get(id)).map(row -> List.copyOf(row.history)));
   }
 
   @Override

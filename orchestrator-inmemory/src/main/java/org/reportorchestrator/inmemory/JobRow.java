@@ -2,11 +2,14 @@ package org.reportorchestrator.inmemory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.Progress;
@@ -63,6 +66,7 @@ final class JobRow {
   long fencingToken;
   @Nullable Instant leaseExpiresAt;
   boolean cancellationRequested;
+  final List<JobHistoryEntry> history = new ArrayList<>();
 
   JobRow(NewJob job) {
     this.id = job.id();
@@ -75,6 +79,24 @@ final class JobRow {
     this.createdAt = job.createdAt();
     this.runAt = job.runAt();
     this.updatedAt = job.createdAt();
+    history.add(new JobHistoryEntry(null, JobState.REQUESTED, createdAt, 0, null, null, null));
+  }
+
+  /**
+   * Appends the entry of the transition from {@code from} that was just made: to the row's state
+   * now, at its attempt now.
+   */
+  void recordTransition(
+      JobState from, Instant at, @Nullable String node, @Nullable JobError error) {
+    history.add(
+        new JobHistoryEntry(
+            from,
+            state,
+            at,
+            attempt,
+            node,
+            error == null ? null : error.type(),
+            error == null ? null : JobHistoryEntry.shortened(error.message())));
   }
 
   /** Its place in query order, which never changes. */

@@ -28,6 +28,7 @@ import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
@@ -339,6 +340,10 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           .bind("errorType", error == null ? null : error.type())
           .bind("errorMessage", error == null ? null : error.message())
           .bind("errorStack", error == null ? null : error.stackTrace())
+          .bind("historyErrorType", error == null ? null : error.type())
+          .bind(
+              "historyErrorMessage",
+              error == null ? null : JobHistoryEntry.shortened(error.message()))
           .bind("completed", result != null)
           .bind("resultContentType", result == null ? null : result.contentType())
           .bind("resultFileName", result == null ? null : result.fileName())
@@ -430,6 +435,11 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   }
 
   @Override
+  public boolean requeue(JobId id, Instant now) {
+    return updateById("retry a job", statements.requeue, id, now) > 0;
+  }
+
+  @Override
   public boolean requestCancellation(JobId id, Instant now) {
     return updateById("request cancellation", statements.requestCancellation, id, now) > 0;
   }
@@ -471,6 +481,21 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                 .bind("id", id.value())
                 .map(StoredJobMapper.INSTANCE)
                 .findOne());
+  }
+
+  @Override
+  public Optional<List<JobHistoryEntry>> history(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return connections
+        .withHandle(
+            "read a job's history",
+            handle ->
+                handle
+                    .createQuery(statements.selectHistory)
+                    .bind("id", id.value())
+                    .mapTo(String.class)
+                    .findOne())
+        .map(HistoryText::read);
   }
 
   @Override

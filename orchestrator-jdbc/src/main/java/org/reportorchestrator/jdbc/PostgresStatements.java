@@ -24,7 +24,7 @@ final class PostgresStatements extends Statements {
   private final long purgeLockKey;
 
   PostgresStatements(String prefix) {
-    super(prefix);
+    super(prefix, HistorySql.POSTGRESQL);
     insertJobUnlessKeyTaken =
         insertJobAsGiven
             + " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
@@ -63,7 +63,7 @@ final class PostgresStatements extends Statements {
             + ") UPDATE "
             + jobs
             + " AS j"
-            + CLAIM_SET
+            + claimSet
             + " FROM picked WHERE j.id = picked.id RETURNING "
             + qualified("j", COLUMNS);
     // The rows are locked in id order, the order in which the writer's batches lock them, so that

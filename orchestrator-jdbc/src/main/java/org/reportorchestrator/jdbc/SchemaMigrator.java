@@ -24,7 +24,11 @@ final class SchemaMigrator {
 
   /** The migrations in order; a new one is appended, never edited once released. */
   static final List<String> MIGRATIONS =
-      List.of("V1__jobs.sql", "V2__claim_lease_and_purge.sql", "V3__query_indexes.sql");
+      List.of(
+          "V1__jobs.sql",
+          "V2__claim_lease_and_purge.sql",
+          "V3__query_indexes.sql",
+          "V4__history.sql");
 
   /** Replaced in the resources by the validated table prefix. */
   static final String PREFIX_PLACEHOLDER = "${tablePrefix}";

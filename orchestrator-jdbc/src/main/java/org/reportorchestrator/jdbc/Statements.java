@@ -47,12 +47,17 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
           .map(Statements::literal)
           .collect(Collectors.joining(", ", "(", ")"));
 
-  /** What a claim writes into each row it takes; the same in both dialects. */
-  static final String CLAIM_SET =
-      " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
-          + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
-          + " updated_at = :now, progress_percent = 0,"
-          + " progress_message = NULL";
+  /**
+   * The states an operator's retry takes back to {@code REQUESTED}, as an SQL list from core's
+   * transition table.
+   */
+  static final String RETRIABLE_STATES =
+      Stream.of(JobState.values())
+          .filter(JobState::isRetriable)
+          .map(Statements::literal)
+          .collect(Collectors.joining(", ", "(", ")"));
+
+  private static final String NO_VALUE = "CAST(NULL AS VARCHAR)";
 
   /**
    * The claim's limit is written into the statement, not bound: PostgreSQL plans a bound limit
@@ -64,11 +69,16 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   final String jobs;
   final String results;
 
+  /** What a claim writes into each row it takes, its history entry included. */
+  final String claimSet;
+
   final String selectIdsByKey;
   final String applyTransition;
   final String insertResult;
   final String updateProgress;
   final String cancelQueued;
+  final String requeue;
+  final String selectHistory;
   final String requestCancellation;
   final String findExpiredLeases;
   final String findById;
@@ -80,17 +90,41 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   /** The insert of one job without a look at its idempotency key. */
   final String insertJobAsGiven;
 
-  Statements(String prefix) {
+  Statements(String prefix, HistorySql history) {
     jobs = prefix + "jobs";
     results = prefix + "job_results";
+    String at = "CAST(:at AS BIGINT)";
+    String now = "CAST(:now AS BIGINT)";
+    claimSet =
+        " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
+            + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
+            + " updated_at = :now, progress_percent = 0, progress_message = NULL, history = "
+            + history.appended(
+                history.entry(
+                    "'REQUESTED'",
+                    "'RUNNING'",
+                    now,
+                    "attempt + 1",
+                    "CAST(:node AS VARCHAR)",
+                    NO_VALUE,
+                    NO_VALUE));
     insertJobAsGiven =
         "INSERT INTO "
             + jobs
             + " ("
             + COLUMNS
-            + ") VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
+            + ", history) VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
             + " :priority, :idempotencyKey, :timeoutMs, :createdAt, :createdAt, NULL, NULL,"
-            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE)";
+            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE, "
+            + history.entry(
+                NO_VALUE,
+                "'REQUESTED'",
+                "CAST(:createdAt AS BIGINT)",
+                "0",
+                NO_VALUE,
+                NO_VALUE,
+                NO_VALUE)
+            + ")";
     selectIdsByKey =
         "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
     applyTransition =
@@ -105,7 +139,16 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"
             + " progress_percent = CASE WHEN :completed THEN 100 ELSE progress_percent END,"
             + " result_content_type = :resultContentType, result_file_name = :resultFileName,"
-            + " result_size = :resultSize, result_metadata = :resultMetadata"
+            + " result_size = :resultSize, result_metadata = :resultMetadata, history = "
+            + history.appended(
+                history.entry(
+                    "'RUNNING'",
+                    "CAST(:to AS VARCHAR)",
+                    at,
+                    "attempt - :refund",
+                    "owner_node",
+                    "CAST(:historyErrorType AS VARCHAR)",
+                    "CAST(:historyErrorMessage AS VARCHAR)"))
             + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token"
             + " AND (:anyLease OR lease_expires_at < :leaseExpiredBefore)";
     insertResult = "INSERT INTO " + results + " (job_id, content) VALUES (:id, :content)";
@@ -117,8 +160,22 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
     cancelQueued =
         "UPDATE "
             + jobs
-            + " SET state = 'CANCELLED', finished_at = :now, updated_at = :now"
+            + " SET state = 'CANCELLED', finished_at = :now, updated_at = :now, history = "
+            + history.appended(
+                history.entry(
+                    "'REQUESTED'", "'CANCELLED'", now, "attempt", NO_VALUE, NO_VALUE, NO_VALUE))
             + " WHERE id = :id AND state = 'REQUESTED'";
+    requeue =
+        "UPDATE "
+            + jobs
+            + " SET state = 'REQUESTED', attempt = 0, run_at = :now, finished_at = NULL,"
+            + " updated_at = :now, progress_percent = 0, progress_message = NULL,"
+            + " cancel_requested = FALSE, history = "
+            + history.appended(
+                history.entry("state", "'REQUESTED'", now, "0", NO_VALUE, NO_VALUE, NO_VALUE))
+            + " WHERE id = :id AND state IN "
+            + RETRIABLE_STATES;
+    selectHistory = "SELECT history FROM " + jobs + " WHERE id = :id";
     requestCancellation =
         "UPDATE "
             + jobs

@@ -1,6 +1,7 @@
 package org.reportorchestrator.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.ReportResult;
@@ -105,6 +107,14 @@ class SchemaUpgradeTest {
                           T0.plusSeconds(6),
                           ReportResult.ofBytes(new byte[] {4, 5}, "application/octet-stream")))))
           .containsExactly(true);
+      assertThat(store.history(finished.id()))
+          .as("a job from before version 4 has no history of its earlier transitions")
+          .contains(List.of());
+      assertThat(store.history(queued.id()).orElseThrow())
+          .extracting(JobHistoryEntry::from, JobHistoryEntry::to)
+          .containsExactly(
+              tuple(JobState.REQUESTED, JobState.RUNNING),
+              tuple(JobState.RUNNING, JobState.COMPLETED));
 
       assertThat(store.purgeFinished(T0.plusSeconds(60), 10)).isEqualTo(2);
       assertThat(store.find(finished.id())).isEmpty();

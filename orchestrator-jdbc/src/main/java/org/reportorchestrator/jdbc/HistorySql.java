@@ -1,0 +1,84 @@
+package org.reportorchestrator.jdbc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How each dialect writes a history entry: one JSON object per line of the {@code history} column,
+ * built by the database from SQL values, so that the statement making a transition also records it
+ * and can use the row's own values (the attempt, the lease holder) as the transition found them.
+ */
+enum HistorySql {
+  POSTGRESQL {
+    @Override
+    String entry(Map<String, String> fields) {
+      return "CAST(json_build_object("
+          + fields.entrySet().stream()
+              .map(field -> "'" + field.getKey() + "', " + field.getValue())
+              .collect(Collectors.joining(", "))
+          + ") AS TEXT) || chr(10)";
+    }
+
+    @Override
+    String appended(String entry) {
+      return "history || " + entry;
+    }
+  },
+
+  H2 {
+    @Override
+    String entry(Map<String, String> fields) {
+      return "CAST(JSON_OBJECT("
+          + fields.entrySet().stream()
+              .map(field -> "'" + field.getKey() + "': " + field.getValue())
+              .collect(Collectors.joining(", "))
+          + ") AS VARCHAR) || CHAR(10)";
+    }
+
+    /**
+     * Past {@link #H2_HISTORY_LIMIT} characters a job keeps its history as it is: the column has a
+     * fixed length, and an entry that did not fit would fail the transition it records.
+     */
+    @Override
+    String appended(String entry) {
+      return "CASE WHEN LENGTH(history) < "
+          + H2_HISTORY_LIMIT
+          + " THEN history || "
+          + entry
+          + " ELSE history END";
+    }
+  };
+
+  /** Where H2 stops appending: the column's length less room for the longest entry. */
+  static final int H2_HISTORY_LIMIT = 990_000;
+
+  /** The text of one entry and its line break, from SQL values of its fields in order. */
+  abstract String entry(Map<String, String> fields);
+
+  /** {@code history} with {@code entry} appended. */
+  abstract String appended(String entry);
+
+  /**
+   * The entry of one transition, each argument an SQL expression of the dialect: {@code from} may
+   * be {@code NULL}, and so may the node and the error fields.
+   */
+  String entry(
+      String from,
+      String to,
+      String at,
+      String attempt,
+      String node,
+      String errorType,
+      String errorMessage) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("from", from);
+    fields.put("to", to);
+    fields.put("at", at);
+    fields.put("attempt", attempt);
+    fields.put("node", node);
+    fields.put("errorType", errorType);
+    fields.put("errorMessage", errorMessage);
+    return entry(fields);
+  }
+}
