@@ -46,6 +46,17 @@ export function time(iso) {
   return iso ? new Date(iso).toLocaleString() : '–';
 }
 
+/** Like time(), but only the time of day for today's instants; the whole one is in its title. */
+export function shortTime(iso) {
+  if (!iso) {
+    return '–';
+  }
+  const date = new Date(iso);
+  const today = date.toDateString() === new Date().toDateString();
+  return el('time', { datetime: iso, title: date.toLocaleString() },
+    today ? date.toLocaleTimeString() : date.toLocaleString());
+}
+
 export function stateBadge(state) {
   return el('span', { class: `state state-${state}`, 'data-state': state }, state);
 }

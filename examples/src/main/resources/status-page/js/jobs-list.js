@@ -7,7 +7,7 @@
 // when the view polls. A part that shows more about the same jobs is added to `parts` below.
 
 import { listJobs } from './api.js';
-import { el, replaceChildren, showProblem, stateBadge, time } from './dom.js';
+import { el, replaceChildren, shortTime, showProblem, stateBadge } from './dom.js';
 import { poll } from './poller.js';
 
 export const STATES = ['REQUESTED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
@@ -43,7 +43,12 @@ export function showJobList(container, filter, { reportTypes }) {
   const updated = el('span', { class: 'updated', id: 'list-updated' });
   replaceChildren(
     container,
-    el('section', { id: 'jobs' }, el('h2', {}, 'Jobs'), parts.map((part) => part.element)),
+    el(
+      'section',
+      { id: 'jobs' },
+      el('h2', {}, 'Jobs ', el('small', {}, 'oldest first')),
+      parts.map((part) => part.element),
+    ),
   );
   parts[0].element.append(updated);
   return poll(async () => {
@@ -126,8 +131,8 @@ function row(job) {
     el('td', {}, stateBadge(job.state)),
     el('td', {}, `${job.attempt} of ${job.maxAttempts}`),
     el('td', {}, `${job.progress.percent}%`),
-    el('td', {}, time(job.createdAt)),
-    el('td', {}, time(job.finishedAt)),
+    el('td', {}, shortTime(job.createdAt)),
+    el('td', {}, shortTime(job.finishedAt)),
   );
 }
 
