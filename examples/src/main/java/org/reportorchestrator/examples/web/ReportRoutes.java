@@ -8,8 +8,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.reportorchestrator.CancelOutcome;
 import org.reportorchestrator.JobCursor;
@@ -70,8 +70,7 @@ final class ReportRoutes {
         IllegalArgumentException.class, (e, ctx) -> problem(ctx, HttpStatus.BAD_REQUEST, e));
     // Javalin's own: no such route, wrong method, a body over its size limit, ...
     routes.exception(
-        HttpResponseException.class,
-        (e, ctx) -> problem(ctx, e.getStatus(), detail(e)));
+        HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), detail(e)));
     routes.exception(
         StorageException.class,
         (e, ctx) -> {

@@ -101,9 +101,7 @@ public final class ReportServer implements Callable<Integer> {
   static List<ReportType> demoTypes() {
     return List.of(
         new ReportType(
-            "sales-summary",
-            new SalesSummaryTask(150),
-            Map.of("from", "2026-01", "months", "12")),
+            "sales-summary", new SalesSummaryTask(150), Map.of("from", "2026-01", "months", "12")),
         new ReportType("inventory-export", new InventoryExportTask(), Map.of("warehouse", "oslo")));
   }
 

@@ -170,7 +170,8 @@ class ReportServerTest {
     HttpResponse<String> full = get("/reports/" + failing + "/error");
     assertThat(full.statusCode()).isEqualTo(200);
     JsonNode error = JSON.readTree(full.body());
-    assertThat(error.get("type").asText()).isEqualTo("org.reportorchestrator.NonRetryableException");
+    assertThat(error.get("type").asText())
+        .isEqualTo("org.reportorchestrator.NonRetryableException");
     assertThat(error.get("message").asText()).contains("unknown warehouse 'atlantis'");
     assertThat(error.get("stackTrace").asText())
         .startsWith("org.reportorchestrator.NonRetryableException: unknown warehouse")

@@ -41,9 +41,9 @@ import org.reportorchestrator.examples.InventoryExportTask;
 import picocli.CommandLine;
 
 /**
- * Drives the status page in a real headless Chromium against a running report server: the
- * system's {@code chromium} and {@code chromedriver}, never a downloaded one. Without them the
- * tests are skipped, or fail with {@code -Dorchestrator.requireBrowser=true} (as CI runs them).
+ * Drives the status page in a real headless Chromium against a running report server: the system's
+ * {@code chromium} and {@code chromedriver}, never a downloaded one. Without them the tests are
+ * skipped, or fail with {@code -Dorchestrator.requireBrowser=true} (as CI runs them).
  */
 class StatusPageBrowserTest {
 
@@ -124,10 +124,10 @@ class StatusPageBrowserTest {
 
     awaitState("COMPLETED");
     awaitText(By.id("job-progress-percent"), "100%");
-    assertThat(browser.findElement(By.id("job-progress")).getDomProperty("value"))
-        .isEqualTo("100");
+    assertThat(browser.findElement(By.id("job-progress")).getDomProperty("value")).isEqualTo("100");
     assertThat(browser.findElement(By.id("cancel-job")).isDisplayed()).isFalse();
-    WebElement link = waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("job-result-link")));
+    WebElement link =
+        waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("job-result-link")));
     assertThat(link.getText()).isEqualTo("Download download.txt");
     String href = link.getDomProperty("href");
     assertThat(href).isEqualTo(base + "/reports/" + id + "/result");
@@ -136,8 +136,7 @@ class StatusPageBrowserTest {
             HttpRequest.newBuilder(URI.create(href)).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(result.statusCode()).isEqualTo(200);
-    assertThat(result.body())
-        .isEqualTo("gated report download\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(result.body()).isEqualTo("gated report download\n".getBytes(StandardCharsets.UTF_8));
     screenshot("job-detail.png");
   }
 
@@ -235,7 +234,9 @@ class StatusPageBrowserTest {
     new Select(browser.findElement(By.id("submit-type"))).selectByValue("quick-report");
     WebElement value =
         browser.findElement(By.cssSelector("#submit-parameters .parameter [name=value]"));
-    browser.findElement(By.cssSelector("#submit-parameters .parameter [name=key]")).sendKeys("huge");
+    browser
+        .findElement(By.cssSelector("#submit-parameters .parameter [name=key]"))
+        .sendKeys("huge");
     // typing 70,000 characters would take a while; the browser's own setter is as good
     ((JavascriptExecutor) browser).executeScript("arguments[0].value = 'x'.repeat(70000)", value);
     browser.findElement(By.id("submit-button")).click();
@@ -267,7 +268,8 @@ class StatusPageBrowserTest {
   private void awaitRow(String id, String state) {
     waitUntil(
         ExpectedConditions.presenceOfElementLocated(
-            By.cssSelector("#jobs-body tr[data-job-id='" + id + "'] [data-state='" + state + "']")));
+            By.cssSelector(
+                "#jobs-body tr[data-job-id='" + id + "'] [data-state='" + state + "']")));
   }
 
   private static By row(String id) {
@@ -287,8 +289,7 @@ class StatusPageBrowserTest {
     valueField.clear();
     valueField.sendKeys(value);
     browser.findElement(By.id("submit-button")).click();
-    WebElement detail =
-        waitUntil(ExpectedConditions.presenceOfElementLocated(By.id("job-detail")));
+    WebElement detail = waitUntil(ExpectedConditions.presenceOfElementLocated(By.id("job-detail")));
     String id = detail.getDomAttribute("data-job-id");
     assertThat(browser.getCurrentUrl()).endsWith("#/jobs/" + id);
     awaitText(By.id("job-type"), type);
@@ -341,7 +342,9 @@ class StatusPageBrowserTest {
   }
 
   private String state() {
-    return browser.findElement(By.cssSelector("#job-state [data-state]")).getDomAttribute("data-state");
+    return browser
+        .findElement(By.cssSelector("#job-state [data-state]"))
+        .getDomAttribute("data-state");
   }
 
   private void awaitState(String state) {
@@ -358,7 +361,8 @@ class StatusPageBrowserTest {
     return browser.findElement(locator).getText();
   }
 
-  private static <T> T waitUntil(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
+  private static <T> T waitUntil(
+      java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
     return new WebDriverWait(browser, PATIENCE).until(condition);
   }
 

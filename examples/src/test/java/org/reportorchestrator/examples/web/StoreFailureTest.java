@@ -52,9 +52,13 @@ class StoreFailureTest {
                   throw failure;
                 });
     // never started: a client only, so nothing but the request touches the store
-    ReportType type = new ReportType("noop", context -> ReportResult.ofText("", "text/plain"), Map.of());
+    ReportType type =
+        new ReportType("noop", context -> ReportResult.ofText("", "text/plain"), Map.of());
     try (ReportOrchestrator orchestrator =
-        ReportOrchestrator.builder().repository(failing).register(type.name(), type.task()).build()) {
+        ReportOrchestrator.builder()
+            .repository(failing)
+            .register(type.name(), type.task())
+            .build()) {
       Javalin http =
           ReportServer.http(
               new ReportRoutes(orchestrator, List.of(type), new JsonViews(new ObjectMapper())));
