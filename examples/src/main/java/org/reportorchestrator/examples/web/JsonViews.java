@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
@@ -131,8 +132,38 @@ final class JsonViews {
     return node;
   }
 
-  ObjectNode error(int status, String message) {
-    return mapper.createObjectNode().put("status", status).put("error", message);
+  /**
+   * An RFC 9457 problem: {@code type} is {@code about:blank}, so the status says what kind of error
+   * it is and the title is the status's reason phrase; {@code detail} says what was wrong with this
+   * request, in words meant for the person who made it.
+   */
+  ObjectNode problem(int status, String title, String detail) {
+    return mapper
+        .createObjectNode()
+        .put("type", "about:blank")
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail);
+  }
+
+  /** A failed attempt's error in full, with the stack trace that {@link #snapshot} leaves out. */
+  ObjectNode error(JobError error) {
+    return mapper
+        .createObjectNode()
+        .put("type", error.type())
+        .put("message", error.message())
+        .put("stackTrace", error.stackTrace());
+  }
+
+  /** The report types a client may submit, each with example parameters, in the given order. */
+  ObjectNode reportTypes(List<ReportType> types) {
+    ObjectNode node = mapper.createObjectNode();
+    ArrayNode items = node.putArray("types");
+    for (ReportType type : types) {
+      ObjectNode item = items.addObject().put("name", type.name());
+      item.set("exampleParameters", strings(new TreeMap<>(type.exampleParameters())));
+    }
+    return node;
   }
 
   private ObjectNode strings(Map<String, String> values) {

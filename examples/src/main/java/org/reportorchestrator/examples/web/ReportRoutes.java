@@ -2,15 +2,18 @@ package org.reportorchestrator.examples.web;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.reportorchestrator.CancelOutcome;
 import org.reportorchestrator.JobCursor;
+import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobNotFoundException;
 import org.reportorchestrator.JobQuery;
@@ -19,7 +22,10 @@ import org.reportorchestrator.JobState;
 import org.reportorchestrator.ReportOrchestrator;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.ResultInfo;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.UnknownReportTypeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API over one orchestrator. Every handler answers from the store at once; none waits for
@@ -31,27 +37,63 @@ final class ReportRoutes {
 
   private static final int DEFAULT_PAGE_SIZE = 50;
 
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  private static final Logger log = LoggerFactory.getLogger(ReportRoutes.class);
+
   private final ReportOrchestrator orchestrator;
+  private final List<ReportType> types;
   private final JsonViews json;
 
-  ReportRoutes(ReportOrchestrator orchestrator, JsonViews json) {
+  ReportRoutes(ReportOrchestrator orchestrator, List<ReportType> types, JsonViews json) {
     this.orchestrator = orchestrator;
+    this.types = List.copyOf(types);
     this.json = json;
   }
 
   void register(RoutesConfig routes) {
+    routes.get("/report-types", this::reportTypes);
     routes.post("/reports/{type}", this::submit);
     routes.get("/reports", this::list);
     routes.get("/reports/{id}", this::status);
     routes.get("/reports/{id}/result", this::result);
+    routes.get("/reports/{id}/error", this::error);
     routes.delete("/reports/{id}", this::cancel);
 
+    // every 4xx and 5xx answers an RFC 9457 problem whose detail the status page shows
     routes.exception(
         UnknownReportTypeException.class, (e, ctx) -> problem(ctx, HttpStatus.NOT_FOUND, e));
     routes.exception(JobNotFoundException.class, (e, ctx) -> problem(ctx, HttpStatus.NOT_FOUND, e));
     routes.exception(NotFound.class, (e, ctx) -> problem(ctx, HttpStatus.NOT_FOUND, e));
+    routes.exception(Conflict.class, (e, ctx) -> problem(ctx, HttpStatus.CONFLICT, e));
     routes.exception(
         IllegalArgumentException.class, (e, ctx) -> problem(ctx, HttpStatus.BAD_REQUEST, e));
+    // Javalin's own: no such route, wrong method, a body over its size limit, ...
+    routes.exception(
+        HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), detail(e)));
+    routes.exception(
+        StorageException.class,
+        (e, ctx) -> {
+          log.warn("{} {} failed: the store did not answer", ctx.method(), ctx.path(), e);
+          problem(
+              ctx,
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "the job store is not answering; try again in a moment");
+        });
+    routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("{} {} failed", ctx.method(), ctx.path(), e);
+          problem(
+              ctx,
+              HttpStatus.INTERNAL_SERVER_ERROR,
+              "the server failed to answer this request; its log has the details");
+        });
+  }
+
+  /** {@code GET /report-types}: what the submit form offers. */
+  private void reportTypes(Context ctx) {
+    ctx.json(json.reportTypes(types));
   }
 
   /** {@code POST /reports/{type}}: stores the job and answers 202 with where to poll. */
@@ -92,17 +134,8 @@ final class ReportRoutes {
     JobSnapshot job = orchestrator.get(jobId(ctx));
     ResultInfo info = job.result();
     if (job.state() != JobState.COMPLETED || info == null) {
-      int conflict = HttpStatus.CONFLICT.getCode();
-      ctx.status(conflict)
-          .json(
-              json.error(
-                  conflict,
-                  "job "
-                      + job.id()
-                      + " is "
-                      + job.state()
-                      + "; only a COMPLETED job has a result"));
-      return;
+      throw new Conflict(
+          "job " + job.id() + " is " + job.state() + "; only a COMPLETED job has a result");
     }
     InputStream content =
         orchestrator
@@ -113,6 +146,19 @@ final class ReportRoutes {
     ctx.contentType(info.contentType())
         .header("Content-Disposition", "attachment; filename=\"" + headerSafe(fileName) + "\"")
         .result(content); // Javalin closes the stream once it is written
+  }
+
+  /**
+   * {@code GET /reports/{id}/error}: the latest failed attempt's error with its stack trace, which
+   * {@code GET /reports/{id}} leaves out; 404 while the job has none.
+   */
+  private void error(Context ctx) {
+    JobSnapshot job = orchestrator.get(jobId(ctx));
+    JobError error = job.lastError();
+    if (error == null) {
+      throw new NotFound("job " + job.id() + " has no error (it is " + job.state() + ")");
+    }
+    ctx.json(json.error(error));
   }
 
   /** {@code DELETE /reports/{id}}: cancels, at once or by asking the running task. */
@@ -145,8 +191,24 @@ final class ReportRoutes {
   }
 
   private void problem(Context ctx, HttpStatus status, Exception e) {
+    problem(ctx, status, detail(e));
+  }
+
+  private void problem(Context ctx, HttpStatus status, String detail) {
+    problem(ctx, status.getCode(), detail);
+  }
+
+  private void problem(Context ctx, int status, String detail) {
+    HttpStatus known = HttpStatus.forStatus(status);
+    String title = known == HttpStatus.UNKNOWN ? "HTTP " + status : known.getMessage();
+    ctx.status(status)
+        .contentType(PROBLEM_JSON)
+        .result(json.problem(status, title, detail).toString());
+  }
+
+  private static String detail(Exception e) {
     String message = e.getMessage();
-    ctx.status(status).json(json.error(status.getCode(), message != null ? message : e.toString()));
+    return message != null && !message.isBlank() ? message : e.getClass().getSimpleName();
   }
 
   /** A malformed id names no job: 404 like an unknown one, not 400. */
@@ -188,6 +250,15 @@ final class ReportRoutes {
         .forEach(
             c -> safe.appendCodePoint(c < 0x20 || c > 0x7e || c == '"' || c == '\\' ? '_' : c));
     return safe.toString();
+  }
+
+  /** A request the job's state does not allow yet, answered with 409. */
+  static final class Conflict extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Conflict(String message) {
+      super(message);
+    }
   }
 
   /** An id that names no job, answered with 404 like {@link JobNotFoundException}. */

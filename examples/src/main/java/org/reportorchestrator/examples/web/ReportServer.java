@@ -2,11 +2,14 @@ package org.reportorchestrator.examples.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
 /**
  * A web application that runs reports in its background: {@code POST /reports/{type}} answers 202
  * with a job id at once, and clients poll {@code GET /reports/{id}} and fetch {@code GET
- * /reports/{id}/result} when it is done. See {@code docs/examples.md} for the whole API.
+ * /reports/{id}/result} when it is done. At {@code /} it serves a status page over that API. See
+ * {@code docs/examples.md} for the whole API.
  */
 @Command(
     name = "report-server",
@@ -33,6 +37,11 @@ public final class ReportServer implements Callable<Integer> {
 
   static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/web";
   static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** Where the status page's files are on the class path; served at {@code /}. */
+  static final String STATUS_PAGE = "/status-page";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Option(
       names = "--port",
@@ -79,7 +88,8 @@ public final class ReportServer implements Callable<Integer> {
     new PrintStream(System.out, true, StandardCharsets.UTF_8)
         .printf(
             Locale.ROOT,
-            "Report server listening on http://%s:%d/reports (jobs in %s); Ctrl-C stops it.%n",
+            "Report server: status page on http://%s:%d/, API under /reports (jobs in %s);"
+                + " Ctrl-C stops it.%n",
             host,
             server.port(),
             jdbcUrl);
@@ -87,8 +97,21 @@ public final class ReportServer implements Callable<Integer> {
     return 0;
   }
 
+  /** The quickstart's two report types, with parameters that make each run a few seconds. */
+  static List<ReportType> demoTypes() {
+    return List.of(
+        new ReportType(
+            "sales-summary", new SalesSummaryTask(150), Map.of("from", "2026-01", "months", "12")),
+        new ReportType("inventory-export", new InventoryExportTask(), Map.of("warehouse", "oslo")));
+  }
+
   /** Opens the store, starts the orchestrator's workers, then starts serving HTTP. */
   Running start() {
+    return start(demoTypes());
+  }
+
+  /** {@link #start()} with other report types: tests bring tasks they control. */
+  Running start(List<ReportType> types) {
     JdbcJobRepository.Builder storeBuilder = JdbcJobRepository.builder().jdbcUrl(jdbcUrl);
     if (user != null) {
       storeBuilder.username(user);
@@ -99,27 +122,17 @@ public final class ReportServer implements Callable<Integer> {
     JdbcJobRepository store = storeBuilder.build();
     Running running;
     try {
-      ReportOrchestrator orchestrator =
+      ReportOrchestrator.Builder builder =
           ReportOrchestrator.builder()
               .repository(store)
               .workerCount(workers)
               .pollInterval(Duration.ofMillis(200))
               .retryPolicy(
                   new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 2.0, 0.1))
-              .shutdownGracePeriod(Duration.ofSeconds(10))
-              .register("sales-summary", new SalesSummaryTask(150))
-              .register("inventory-export", new InventoryExportTask())
-              .build();
-      ObjectMapper mapper = new ObjectMapper();
-      ReportRoutes routes = new ReportRoutes(orchestrator, new JsonViews(mapper));
-      Javalin http =
-          Javalin.create(
-              config -> {
-                config.startup.showJavalinBanner = false;
-                config.startup.showOldJavalinVersionWarning = false;
-                config.jsonMapper(new JavalinJackson(mapper, false));
-                routes.register(config.routes);
-              });
+              .shutdownGracePeriod(Duration.ofSeconds(10));
+      types.forEach(type -> builder.register(type.name(), type.task()));
+      ReportOrchestrator orchestrator = builder.build();
+      Javalin http = http(new ReportRoutes(orchestrator, types, new JsonViews(MAPPER)));
       running = new Running(http, orchestrator, store);
     } catch (RuntimeException e) {
       store.close();
@@ -127,6 +140,24 @@ public final class ReportServer implements Callable<Integer> {
     }
     running.start(host, port);
     return running;
+  }
+
+  /** The HTTP side, not yet started: the JSON API under {@code /reports} and the status page. */
+  static Javalin http(ReportRoutes routes) {
+    return Javalin.create(
+        config -> {
+          config.startup.showJavalinBanner = false;
+          config.startup.showOldJavalinVersionWarning = false;
+          config.jsonMapper(new JavalinJackson(MAPPER, false));
+          config.http.prefer405over404 = true;
+          config.staticFiles.add(
+              files -> {
+                files.hostedPath = "/";
+                files.directory = STATUS_PAGE;
+                files.location = Location.CLASSPATH;
+              });
+          routes.register(config.routes);
+        });
   }
 
   /** A started server. {@link #close()} is idempotent and thread-safe. */

@@ -87,10 +87,7 @@ class ReportServerTest {
 
   @Test
   void unknownReportTypeIsNotFoundNamingTheRegisteredTypesAndStoresNothing() throws Exception {
-    HttpResponse<String> response = post("/reports/profit-forecast", "{}", null);
-
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(response.body()).get("error").asText())
+    assertThat(error(post("/reports/profit-forecast", "{}", null), 404))
         .contains("profit-forecast", "inventory-export", "sales-summary");
     assertThat(storedJobs()).isZero();
   }
@@ -119,9 +116,8 @@ class ReportServerTest {
             post("/reports/sales-summary", "{\"from\":\"2020-01\",\"months\":\"200\"}", null));
     awaitState(id, "RUNNING");
 
-    HttpResponse<String> notYet = get("/reports/" + id + "/result");
-    assertThat(notYet.statusCode()).isEqualTo(409);
-    assertThat(JSON.readTree(notYet.body()).get("error").asText()).contains("RUNNING");
+    assertThat(error(get("/reports/" + id + "/result"), 409)).contains("RUNNING");
+    assertThat(error(get("/reports/" + id + "/error"), 404)).contains("has no error", "RUNNING");
 
     HttpResponse<String> cancelled = send(request("/reports/" + id).DELETE().build());
     assertThat(cancelled.statusCode()).isEqualTo(200);
@@ -129,7 +125,7 @@ class ReportServerTest {
         .isIn("CANCELLATION_REQUESTED", "CANCELLED");
 
     awaitState(id, "CANCELLED");
-    assertThat(get("/reports/" + id + "/result").statusCode()).isEqualTo(409);
+    assertThat(error(get("/reports/" + id + "/result"), 409)).contains("CANCELLED");
     JsonNode page = JSON.readTree(get("/reports?state=cancelled").body());
     assertThat(page.get("jobs")).hasSize(1);
     assertThat(page.at("/jobs/0/id").asText()).isEqualTo(id);
@@ -170,6 +166,62 @@ class ReportServerTest {
     assertThat(job.at("/error/message").asText()).contains("unknown warehouse 'atlantis'");
     assertThat(job.toString()).doesNotContain("stackTrace", "\tat ");
     assertThat(error(get("/reports?state=lost"), 400)).contains("lost", "FAILED");
+
+    HttpResponse<String> full = get("/reports/" + failing + "/error");
+    assertThat(full.statusCode()).isEqualTo(200);
+    JsonNode error = JSON.readTree(full.body());
+    assertThat(error.get("type").asText())
+        .isEqualTo("org.reportorchestrator.NonRetryableException");
+    assertThat(error.get("message").asText()).contains("unknown warehouse 'atlantis'");
+    assertThat(error.get("stackTrace").asText())
+        .startsWith("org.reportorchestrator.NonRetryableException: unknown warehouse")
+        .contains("\tat org.reportorchestrator.examples.InventoryExportTask.run(");
+  }
+
+  @Test
+  void reportTypesAreListedWithExampleParametersThatRun() throws Exception {
+    HttpResponse<String> response = get("/report-types");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode types = JSON.readTree(response.body()).get("types");
+    assertThat(types.findValuesAsText("name")).containsExactly("sales-summary", "inventory-export");
+    for (JsonNode type : types) {
+      String id =
+          submittedId(
+              post(
+                  "/reports/" + type.get("name").asText(),
+                  type.get("exampleParameters").toString(),
+                  null));
+      awaitState(id, "COMPLETED");
+    }
+  }
+
+  @Test
+  void theStatusPageIsServedAtTheRoot() throws Exception {
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    assertThat(page.body()).contains("<script type=\"module\" src=\"js/app.js\">");
+
+    HttpResponse<String> script = get("/js/app.js");
+    assertThat(script.statusCode()).isEqualTo(200);
+    // browsers run a module script only when it is served as JavaScript
+    assertThat(script.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).contains("javascript"));
+  }
+
+  @Test
+  void unknownRoutesAndMethodsAnswerProblemsToo() throws Exception {
+    assertThat(error(get("/reports/" + UUID.randomUUID() + "/history"), 404)).isNotBlank();
+    assertThat(
+            error(
+                send(
+                    request("/reports")
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build()),
+                405))
+        .isNotBlank();
   }
 
   @Test
@@ -235,11 +287,16 @@ class ReportServerTest {
     return JSON.readTree(response.body()).get("id").asText();
   }
 
-  private static String error(HttpResponse<String> response, int status) throws Exception {
+  /** Checks that {@code response} is an RFC 9457 problem of {@code status}; returns its detail. */
+  static String error(HttpResponse<String> response, int status) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("type").asText()).isEqualTo("about:blank");
+    assertThat(body.get("title").asText()).isNotBlank();
     assertThat(body.get("status").asInt()).isEqualTo(status);
-    return body.get("error").asText();
+    return body.get("detail").asText();
   }
 
   private HttpResponse<String> post(String path, String json, String idempotencyKey)
