@@ -10,7 +10,10 @@ import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.StorageException;
 
-/** Reads the {@code history} column that {@link HistorySql} writes: one JSON object per line. */
+/**
+ * Reads the {@code history} column that {@link HistorySql} writes: one JSON array per line, {@code
+ * [from, to, at, attempt, node, errorType, errorMessage]}.
+ */
 final class HistoryText {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -29,27 +32,27 @@ final class HistoryText {
 
   private static JobHistoryEntry entry(String line) {
     try {
-      JsonNode node = MAPPER.readTree(line);
-      String from = text(node, "from");
-      String to = text(node, "to");
-      if (to == null || !node.path("at").canConvertToLong()) {
+      JsonNode entry = MAPPER.readTree(line);
+      String from = text(entry, 0);
+      String to = text(entry, 1);
+      if (!entry.isArray() || to == null || !entry.path(2).canConvertToLong()) {
         throw new StorageException("a history entry lacks its state or time: " + line);
       }
       return new JobHistoryEntry(
           from == null ? null : JobState.valueOf(from),
           JobState.valueOf(to),
-          EpochMicros.toInstant(node.path("at").asLong()),
-          node.path("attempt").asInt(),
-          text(node, "node"),
-          text(node, "errorType"),
-          text(node, "errorMessage"));
+          EpochMicros.toInstant(entry.path(2).asLong()),
+          entry.path(3).asInt(),
+          text(entry, 4),
+          text(entry, 5),
+          text(entry, 6));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new StorageException("column history holds an entry that is not one: " + line, e);
     }
   }
 
-  private static @Nullable String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
+  private static @Nullable String text(JsonNode entry, int index) {
+    JsonNode value = entry.get(index);
     return value == null || value.isNull() ? null : value.asText();
   }
 }
