@@ -63,6 +63,16 @@ export function submitReport(type, parameters) {
   return call('POST', `/reports/${encodeURIComponent(type)}`, parameters);
 }
 
+/** Every transition, oldest first: {entries: [{from, to, at, attempt, node, errorType, errorMessage}]}. */
+export function getJobHistory(id) {
+  return call('GET', `/reports/${encodeURIComponent(id)}/history`);
+}
+
+/** An operator's retry of a FAILED or CANCELLED job; answers {id, state}. */
+export function retryJob(id) {
+  return call('POST', `/reports/${encodeURIComponent(id)}/retry`);
+}
+
 /** Answers {id, state, outcome}. */
 export function cancelJob(id) {
   return call('DELETE', `/reports/${encodeURIComponent(id)}`);

@@ -3,12 +3,13 @@
 // with every fresh snapshot; a part that shows more of the job is added to `parts` below, an
 // action to `ACTIONS` in actionsPart.
 
-import { cancelJob, getJob, getJobError } from './api.js';
+import { cancelJob, getJob, getJobError, getJobHistory, retryJob } from './api.js';
 import { el, replaceChildren, showProblem, stateBadge, time } from './dom.js';
 import { poll } from './poller.js';
 
 const POLL_MILLIS = 1000;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const RETRIABLE = new Set(['FAILED', 'CANCELLED']);
 
 /** Shows job `id` in `container` until the returned view is stopped. */
 export function showJobDetail(container, id) {
@@ -26,7 +27,14 @@ export function showJobDetail(container, id) {
     view.update(job);
     return !TERMINAL.has(job.state);
   };
-  const parts = [summaryPart(), progressPart(), errorPart(id), resultPart(), actionsPart(id, () => poller.refreshNow())];
+  const parts = [
+    summaryPart(),
+    progressPart(),
+    errorPart(id),
+    resultPart(),
+    actionsPart(id, () => poller.refreshNow()),
+    historyPart(id),
+  ];
   view = {
     update(job) {
       parts.forEach((part) => part.update(job));
@@ -136,11 +144,14 @@ function errorPart(id) {
       trace.textContent = e.message;
     }
   });
-  const element = el('div', { id: 'job-error', hidden: true }, el('h3', {}, 'Error'), type, message, details);
+  const heading = el('h3', { id: 'job-error-heading' }, 'Error');
+  const element = el('div', { id: 'job-error', hidden: true }, heading, type, message, details);
   return {
     element,
     update(job) {
       element.hidden = !job.error;
+      // a job retried after a failure keeps that error until a new one replaces it
+      heading.textContent = job.state === 'FAILED' ? 'Error' : 'Error of an earlier attempt';
       if (job.error) {
         type.textContent = job.error.type;
         message.textContent = job.error.message || '(no message)';
@@ -167,7 +178,82 @@ function resultPart() {
   };
 }
 
-const ACTIONS = [cancelAction];
+/**
+ * The job's transitions as a timeline, oldest first. It is read again only when the snapshot shows
+ * that something moved (state, attempt or times), not on every poll.
+ */
+function historyPart(id) {
+  const list = el('ol', { id: 'job-history', class: 'timeline' });
+  const problem = el('p', { class: 'problem', role: 'alert', hidden: true });
+  let shownFor = null;
+  const element = el('section', { class: 'history' }, el('h3', {}, 'History'), list, problem);
+  return {
+    element,
+    async update(job) {
+      const key = [job.state, job.attempt, job.startedAt, job.finishedAt, job.nextRunAt].join('|');
+      if (key === shownFor) {
+        return;
+      }
+      shownFor = key;
+      try {
+        const { entries } = await getJobHistory(id);
+        showProblem(problem, null);
+        replaceChildren(list, entries.map(historyEntry));
+        list.dataset.entries = String(entries.length);
+      } catch (e) {
+        shownFor = null;
+        showProblem(problem, e);
+      }
+    },
+  };
+}
+
+function historyEntry(entry) {
+  const move = entry.from
+    ? [stateBadge(entry.from), ' → ', stateBadge(entry.to)]
+    : ['submitted ', stateBadge(entry.to)];
+  const facts = [];
+  if (entry.attempt > 0) {
+    facts.push(`attempt ${entry.attempt}`);
+  }
+  if (entry.node) {
+    facts.push(`on ${entry.node}`);
+  }
+  return el(
+    'li',
+    { 'data-to': entry.to },
+    el('time', { datetime: entry.at }, time(entry.at)),
+    ' ',
+    move,
+    facts.length ? el('span', { class: 'facts' }, ` · ${facts.join(' · ')}`) : '',
+    entry.errorType
+      ? el(
+          'div',
+          { class: 'history-error' },
+          el('code', {}, entry.errorType),
+          entry.errorMessage ? `: ${entry.errorMessage}` : '',
+        )
+      : '',
+  );
+}
+
+const ACTIONS = [cancelAction, retryAction];
+
+/** Runs a FAILED or CANCELLED job again under the same id. */
+function retryAction(id, run) {
+  const button = el('button', { type: 'button', id: 'retry-job', hidden: true }, 'Retry');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    run(() => retryJob(id));
+  });
+  return {
+    element: button,
+    update(job) {
+      button.hidden = !RETRIABLE.has(job.state);
+      button.disabled = false;
+    },
+  };
+}
 
 /** Buttons for what may be done with the job now; each action shows itself when it applies. */
 function actionsPart(id, refreshNow) {

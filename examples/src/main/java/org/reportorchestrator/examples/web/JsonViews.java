@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
+import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobSnapshot;
@@ -153,6 +154,25 @@ final class JsonViews {
         .put("type", error.type())
         .put("message", error.message())
         .put("stackTrace", error.stackTrace());
+  }
+
+  /** A job's history, oldest first: {@code {entries: [{from, to, at, attempt, node, ...}]}}. */
+  ObjectNode history(List<JobHistoryEntry> history) {
+    ObjectNode node = mapper.createObjectNode();
+    ArrayNode entries = node.putArray("entries");
+    for (JobHistoryEntry entry : history) {
+      JobState from = entry.from();
+      entries
+          .addObject()
+          .put("from", from == null ? null : from.name())
+          .put("to", entry.to().name())
+          .put("at", iso(entry.at()))
+          .put("attempt", entry.attempt())
+          .put("node", entry.nodeId())
+          .put("errorType", entry.errorType())
+          .put("errorMessage", entry.errorMessage());
+    }
+    return node;
   }
 
   /** The report types a client may submit, each with example parameters, in the given order. */

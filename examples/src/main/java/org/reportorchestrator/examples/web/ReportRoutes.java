@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.reportorchestrator.CancelOutcome;
+import org.reportorchestrator.IllegalStateTransitionException;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobId;
@@ -58,6 +59,8 @@ final class ReportRoutes {
     routes.get("/reports/{id}", this::status);
     routes.get("/reports/{id}/result", this::result);
     routes.get("/reports/{id}/error", this::error);
+    routes.get("/reports/{id}/history", this::history);
+    routes.post("/reports/{id}/retry", this::retry);
     routes.delete("/reports/{id}", this::cancel);
 
     // every 4xx and 5xx answers an RFC 9457 problem whose detail the status page shows
@@ -66,6 +69,17 @@ final class ReportRoutes {
     routes.exception(JobNotFoundException.class, (e, ctx) -> problem(ctx, HttpStatus.NOT_FOUND, e));
     routes.exception(NotFound.class, (e, ctx) -> problem(ctx, HttpStatus.NOT_FOUND, e));
     routes.exception(Conflict.class, (e, ctx) -> problem(ctx, HttpStatus.CONFLICT, e));
+    routes.exception(
+        IllegalStateTransitionException.class,
+        (e, ctx) ->
+            problem(
+                ctx,
+                HttpStatus.CONFLICT,
+                "job "
+                    + e.jobId()
+                    + " is "
+                    + e.from()
+                    + "; only a FAILED or CANCELLED job can be retried"));
     routes.exception(
         IllegalArgumentException.class, (e, ctx) -> problem(ctx, HttpStatus.BAD_REQUEST, e));
     // Javalin's own: no such route, wrong method, a body over its size limit, ...
@@ -159,6 +173,22 @@ final class ReportRoutes {
       throw new NotFound("job " + job.id() + " has no error (it is " + job.state() + ")");
     }
     ctx.json(json.error(error));
+  }
+
+  /** {@code GET /reports/{id}/history}: every transition of the job, oldest first. */
+  private void history(Context ctx) {
+    ctx.json(json.history(orchestrator.history(jobId(ctx))));
+  }
+
+  /**
+   * {@code POST /reports/{id}/retry}: an operator's retry of a FAILED or CANCELLED job, under the
+   * same id; 409 for a job in any other state (a second click included).
+   */
+  private void retry(Context ctx) {
+    JobId id = jobId(ctx);
+    orchestrator.retry(id);
+    ctx.status(HttpStatus.ACCEPTED).header("Location", "/reports/" + id);
+    ctx.json(json.submitted(id, orchestrator.get(id).state()));
   }
 
   /** {@code DELETE /reports/{id}}: cancels, at once or by asking the running task. */

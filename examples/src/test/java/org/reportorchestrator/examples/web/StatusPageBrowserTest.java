@@ -1,6 +1,7 @@
 package org.reportorchestrator.examples.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +38,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.reportorchestrator.NonRetryableException;
 import org.reportorchestrator.ReportContext;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.examples.InventoryExportTask;
@@ -57,6 +61,8 @@ class StatusPageBrowserTest {
 
   /** The gates the gated report waits at, by name; a test opens one to let its job finish. */
   private static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+
+  private static final Map<String, AtomicInteger> LEDGER_RUNS = new ConcurrentHashMap<>();
 
   private static ReportServer.Running server;
   private static ChromeDriver browser;
@@ -81,7 +87,9 @@ class StatusPageBrowserTest {
                     context -> ReportResult.ofText("quick\n", "text/plain"),
                     Map.of()),
                 new ReportType(
-                    "inventory-export", new InventoryExportTask(), Map.of("warehouse", "oslo"))));
+                    "inventory-export", new InventoryExportTask(), Map.of("warehouse", "oslo")),
+                new ReportType(
+                    "ledger-report", StatusPageBrowserTest::ledger, Map.of("ledger", "2026"))));
     base = "http://127.0.0.1:" + server.port();
 
     ChromeDriverService service =
@@ -184,6 +192,59 @@ class StatusPageBrowserTest {
             trace, "at org.reportorchestrator.examples.InventoryExportTask.run("));
     assertThat(browser.findElement(By.id("cancel-job")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("job-result")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void aFailedReportIsRetriedFromItsPageAndItsHistoryShowsBothRuns() throws Exception {
+    String id = submitOverHttp("ledger-report", "{\"ledger\":\"2026\"}");
+    browser.get("about:blank");
+    browser.get(base + "/#/jobs/" + id);
+    awaitState("FAILED");
+    waitUntil(ExpectedConditions.attributeToBe(By.id("job-history"), "data-entries", "3"));
+    List<WebElement> before = browser.findElements(By.cssSelector("#job-history li"));
+    assertThat(before.get(0).getText()).contains("submitted").contains("REQUESTED");
+    assertThat(before.get(2).getText())
+        .contains("RUNNING", "FAILED", "attempt 1", "on ")
+        .contains("org.reportorchestrator.NonRetryableException: ledger 2026 is locked");
+
+    gate("ledger-2026").countDown();
+    browser.findElement(By.id("retry-job")).click();
+
+    awaitState("COMPLETED");
+    waitUntil(ExpectedConditions.attributeToBe(By.id("job-history"), "data-entries", "6"));
+    List<String> moves = new ArrayList<>();
+    for (WebElement entry : browser.findElements(By.cssSelector("#job-history li"))) {
+      moves.add(entry.getDomAttribute("data-to"));
+    }
+    assertThat(moves)
+        .containsExactly("REQUESTED", "RUNNING", "FAILED", "REQUESTED", "RUNNING", "COMPLETED");
+    assertThat(browser.findElements(By.cssSelector("#job-history li")).get(3).getText())
+        .contains("FAILED", "REQUESTED");
+    assertThat(browser.findElement(By.id("retry-job")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("job-result-link")).isDisplayed()).isTrue();
+    screenshot("job-history.png");
+  }
+
+  @Test
+  void aSecondRetryOfTheSameFailureIsRefusedWithItsReason() throws Exception {
+    String id = submitOverHttp("ledger-report", "{\"ledger\":\"1999\"}");
+    browser.get("about:blank");
+    browser.get(base + "/#/jobs/" + id);
+    awaitState("FAILED");
+    // another operator retried it meanwhile: its second run holds at the gate, RUNNING
+    HttpResponse<String> first = post("/reports/" + id + "/retry");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    await().atMost(PATIENCE).until(() -> LEDGER_RUNS.get("1999").get() == 2);
+
+    browser.findElement(By.id("retry-job")).click();
+
+    WebElement problem =
+        waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("action-problem")));
+    assertThat(problem.getText())
+        .contains("is RUNNING; only a FAILED or CANCELLED job can be retried");
+    awaitState("RUNNING");
+    gate("ledger-1999").countDown();
+    awaitState("COMPLETED");
   }
 
   @Test
@@ -317,6 +378,15 @@ class StatusPageBrowserTest {
     return JSON.readTree(response.body()).get("id").asText();
   }
 
+  private HttpResponse<String> post(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   private List<String> awaitRows(int count) {
     waitUntil(driver -> rowIds().size() == count);
     return rowIds();
@@ -379,6 +449,22 @@ class StatusPageBrowserTest {
     context.progress(100, "through gate " + name);
     return ReportResult.ofText("gated report " + name + "\n", "text/plain")
         .withFileName(name + ".txt");
+  }
+
+  /**
+   * Fails for good on its first run ("locked"), so that a retry from the page has something to do;
+   * later runs wait at the gate named after the ledger, then complete.
+   */
+  private static ReportResult ledger(ReportContext context) throws InterruptedException {
+    String ledger = context.parameter("ledger");
+    int run = LEDGER_RUNS.computeIfAbsent(ledger, unused -> new AtomicInteger()).incrementAndGet();
+    if (run == 1) {
+      throw new NonRetryableException("ledger " + ledger + " is locked");
+    }
+    if (!gate("ledger-" + ledger).await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("gate ledger-" + ledger + " never opened");
+    }
+    return ReportResult.ofText("ledger " + ledger + "\n", "text/plain").withFileName("ledger.txt");
   }
 
   private static CountDownLatch gate(String name) {
