@@ -16,6 +16,7 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
@@ -160,6 +161,11 @@ public final class FaultyRepository implements JobRepository {
   public int purgeFinished(Instant finishedBefore, int limit) {
     await(purgeGate.get());
     return call(() -> delegate.purgeFinished(finishedBefore, limit));
+  }
+
+  @Override
+  public JobStatistics statistics(Instant now) {
+    return call(() -> delegate.statistics(now));
   }
 
   /** Waits for {@code gate} to open, ignoring interrupts as a stuck JDBC call does. */

@@ -10,6 +10,7 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
@@ -84,5 +85,10 @@ abstract class UnusedRepository implements JobRepository {
   @Override
   public int purgeFinished(Instant finishedBefore, int limit) {
     throw unused("purgeFinished");
+  }
+
+  @Override
+  public JobStatistics statistics(Instant now) {
+    throw unused("statistics");
   }
 }
