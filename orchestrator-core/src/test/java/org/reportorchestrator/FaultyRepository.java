@@ -53,6 +53,7 @@ public final class FaultyRepository implements JobRepository {
   public final AtomicInteger failedApplies = new AtomicInteger();
   public final AtomicInteger failedClaims = new AtomicInteger();
   public final AtomicInteger failedCalls = new AtomicInteger();
+  public final AtomicInteger statisticsCalls = new AtomicInteger();
 
   private final JobRepository delegate;
 
@@ -165,6 +166,7 @@ public final class FaultyRepository implements JobRepository {
 
   @Override
   public JobStatistics statistics(Instant now) {
+    statisticsCalls.incrementAndGet();
     return call(() -> delegate.statistics(now));
   }
 
