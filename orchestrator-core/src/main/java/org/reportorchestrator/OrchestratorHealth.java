@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastStoreSuccessAt when a store call of this node last succeeded; {@code null} if never
  * @param lastStoreErrorAt when a store call of this node last failed; {@code null} if never
  * @param lastStoreError that failure, as {@code exception type: message}; {@code null} if never
- * @param lag the greatest lag of any report type, from the statistics cache; {@code null} while
- *     the cache holds nothing yet
+ * @param lag the greatest lag of any report type, from the statistics cache; {@code null} while the
+ *     cache holds nothing yet
  * @param busyWorkers how many workers run a job now
  * @param workers how many workers this node runs jobs with; 0 when it does not run jobs
  */

@@ -37,8 +37,8 @@ public interface OrchestratorMetrics {
   }
 
   /**
-   * What gauges read. Every method answers from memory: none waits for the store, so a scrape
-   * never costs a query.
+   * What gauges read. Every method answers from memory: none waits for the store, so a scrape never
+   * costs a query.
    */
   interface Gauges {
 

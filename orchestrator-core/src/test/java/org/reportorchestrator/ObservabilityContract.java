@@ -240,7 +240,9 @@ public abstract class ObservabilityContract extends OrchestratorFixture {
     JobId flaky = node.submit(ReportRequest.of("flaky"));
     node.awaitCompletion(ok, Duration.ofSeconds(60));
     node.awaitCompletion(bad, Duration.ofSeconds(60));
-    eventually().until(() -> node.get(flaky).attempt() == 1 && node.get(flaky).state() == JobState.REQUESTED);
+    eventually()
+        .until(
+            () -> node.get(flaky).attempt() == 1 && node.get(flaky).state() == JobState.REQUESTED);
     clock.advance(Duration.ofSeconds(1));
     node.awaitCompletion(flaky, Duration.ofSeconds(60));
 
@@ -314,8 +316,7 @@ public abstract class ObservabilityContract extends OrchestratorFixture {
                         .gauge()
                         .value()
                     == 2.0);
-    assertThat(registry.get(MicrometerMetrics.WORKERS_UTILIZATION).gauge().value())
-        .isEqualTo(0.5);
+    assertThat(registry.get(MicrometerMetrics.WORKERS_UTILIZATION).gauge().value()).isEqualTo(0.5);
     release.countDown();
     eventually()
         .until(() -> registry.get(MicrometerMetrics.WORKERS_UTILIZATION).gauge().value() == 0.0);
@@ -372,9 +373,11 @@ public abstract class ObservabilityContract extends OrchestratorFixture {
                       throw new IllegalStateException("attempt " + context.attempt() + " fails");
                     },
                     TaskOptions.DEFAULTS.withRetryPolicy(
-                        new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0))));
+                        new RetryPolicy(
+                            2, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0))));
     JobId id = node.submit(ReportRequest.of("flaky"));
-    eventually().until(() -> node.get(id).state() == JobState.REQUESTED && node.get(id).attempt() == 1);
+    eventually()
+        .until(() -> node.get(id).state() == JobState.REQUESTED && node.get(id).attempt() == 1);
     clock.advance(Duration.ofSeconds(1));
     assertThat(node.awaitCompletion(id, Duration.ofSeconds(60)).state()).isEqualTo(JobState.FAILED);
 
@@ -394,7 +397,9 @@ public abstract class ObservabilityContract extends OrchestratorFixture {
         .containsEntry("reportType", "flaky")
         .containsEntry("attempt", "1");
     assertThat(aboutTheJob.get(1).getMDCPropertyMap()).containsEntry("attempt", "2");
-    assertThat(mdcByAttempt.get(1)).containsEntry("attempt", "1").containsEntry("jobId", id.toString());
+    assertThat(mdcByAttempt.get(1))
+        .containsEntry("attempt", "1")
+        .containsEntry("jobId", id.toString());
     assertThat(mdcByAttempt.get(2)).containsEntry("attempt", "2");
   }
 

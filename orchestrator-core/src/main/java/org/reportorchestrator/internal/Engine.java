@@ -326,7 +326,7 @@ public final class Engine {
     if (running != null && current != Phase.NEW) {
       busy = running.busyWorkers();
     }
-    if (runsJobs) {
+    if (runsJobs && running != null) {
       schedulerAlive = running.schedulerAlive();
       lastPollAt = running.lastPollAt();
       Instant since = lastPollAt != null ? lastPollAt : startedAt;

@@ -7,8 +7,8 @@ import org.slf4j.MDC;
 
 /**
  * Puts a job's {@code jobId}, {@code reportType} and {@code attempt} into the logging MDC while a
- * thread works for it (a worker runs its task, the writer records its outcome, the timer ends it
- * at its deadline), and puts back what was there before: a thread may work for one job inside
+ * thread works for it (a worker runs its task, the writer records its outcome, the timer ends it at
+ * its deadline), and puts back what was there before: a thread may work for one job inside
  * another's scope, as the writer does when it settles a batch. Not thread-safe: one per use.
  */
 final class JobMdc implements AutoCloseable {

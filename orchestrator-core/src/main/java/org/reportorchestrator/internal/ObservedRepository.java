@@ -21,8 +21,8 @@ import org.reportorchestrator.spi.Transition;
 
 /**
  * The host's store as the node uses it: every call, from any thread, tells {@link StoreHealth}
- * whether the store answered, and a failure is counted by the metrics. One place, so that neither
- * a client call nor a new store call can be forgotten. Data the store refused is an answer, not an
+ * whether the store answered, and a failure is counted by the metrics. One place, so that neither a
+ * client call nor a new store call can be forgotten. Data the store refused is an answer, not an
  * outage (the writer fails only that job), but it is still counted as a store error. Thread-safe.
  */
 final class ObservedRepository implements JobRepository {

@@ -54,8 +54,8 @@ final class StatisticsCache {
   }
 
   /**
-   * Statistics at most one interval old: the cached ones, or else a fresh read, waited for. If
-   * that read fails, the older statistics if there are any.
+   * Statistics at most one interval old: the cached ones, or else a fresh read, waited for. If that
+   * read fails, the older statistics if there are any.
    *
    * @throws StorageException if the store could not be read and nothing is cached
    */
@@ -83,7 +83,8 @@ final class StatisticsCache {
   Optional<QueueStatistics> peek() {
     QueueStatistics cached = current;
     if (cached == null || !isFresh(cached)) {
-      refresh();
+      // its outcome lands in the cache; a failure is remembered there
+      CompletableFuture<QueueStatistics> unused = refresh();
     }
     return Optional.ofNullable(current);
   }
@@ -127,7 +128,8 @@ final class StatisticsCache {
       return CompletableFuture.failedFuture(e);
     }
     inFlight = read;
-    read.whenComplete((statistics, error) -> finished(read, error));
+    CompletableFuture<QueueStatistics> unused =
+        read.whenComplete((statistics, error) -> finished(read, error));
     return read;
   }
 
@@ -136,9 +138,8 @@ final class StatisticsCache {
     if (inFlight == read) {
       inFlight = null;
     }
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     lastFailure =
         cause == null
             ? null
@@ -166,9 +167,7 @@ final class StatisticsCache {
   /** The public form: the lag of each type as of {@code readAt}. */
   static QueueStatistics of(JobStatistics statistics, Instant readAt) {
     Map<String, QueueStatistics.ForType> byType = new HashMap<>();
-    statistics
-        .byType()
-        .forEach((type, figures) -> byType.put(type, forType(figures, readAt)));
+    statistics.byType().forEach((type, figures) -> byType.put(type, forType(figures, readAt)));
     return new QueueStatistics(readAt, byType);
   }
 

@@ -104,8 +104,8 @@ public interface JobRepository {
   /**
    * Counts the store's jobs in one call, per report type: how many are in each state, how many are
    * due ({@code REQUESTED} with {@code runAt <= now}) and the {@code runAt} of the oldest due one.
-   * The figures should come from one consistent read where the store offers it (one statement),
-   * so that the due count never exceeds the {@code REQUESTED} count.
+   * The figures should come from one consistent read where the store offers it (one statement), so
+   * that the due count never exceeds the {@code REQUESTED} count.
    *
    * <p>Core calls it for monitoring, at most once per statistics interval per node (10 s unless
    * configured), never on the path of a claim or a write; it may read every row, but should read

@@ -14,9 +14,11 @@ import org.reportorchestrator.JobState;
  * @param counts how many jobs are in each state; states without jobs may be left out (they are
  *     dropped here, so that two equal counts compare equal however a store reports zeros)
  * @param due how many jobs are {@code REQUESTED} with {@code runAt <= now}
- * @param oldestDueRunAt the earliest {@code runAt} among the due jobs; {@code null} when none is due
+ * @param oldestDueRunAt the earliest {@code runAt} among the due jobs; {@code null} when none is
+ *     due
  */
-public record TypeStatistics(Map<JobState, Long> counts, long due, @Nullable Instant oldestDueRunAt) {
+public record TypeStatistics(
+    Map<JobState, Long> counts, long due, @Nullable Instant oldestDueRunAt) {
 
   public TypeStatistics {
     Map<JobState, Long> nonZero = new EnumMap<>(JobState.class);

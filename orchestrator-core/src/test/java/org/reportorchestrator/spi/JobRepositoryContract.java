@@ -1837,8 +1837,7 @@ public abstract class JobRepositoryContract {
     assertThat(sales.total()).isEqualTo(10);
     TypeStatistics stock = statistics.byType().get("stock");
     assertThat(stock.counts())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(JobState.REQUESTED, 2L, JobState.COMPLETED, 1L));
+        .containsExactlyInAnyOrderEntriesOf(Map.of(JobState.REQUESTED, 2L, JobState.COMPLETED, 1L));
   }
 
   @Test

@@ -25,7 +25,8 @@ class NoMicrometerNeededTest {
   void aHostWithoutMicrometerRunsJobsAndLoadsNoneOfItsClasses(@TempDir Path dir) throws Exception {
     String classPath =
         Arrays.stream(
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"))
                     .split(File.pathSeparator))
             .filter(entry -> !Path.of(entry).getFileName().toString().contains("micrometer"))
             .collect(Collectors.joining(File.pathSeparator));
