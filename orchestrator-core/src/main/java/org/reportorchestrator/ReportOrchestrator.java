@@ -224,6 +224,44 @@ public final class ReportOrchestrator implements AutoCloseable {
   }
 
   /**
+   * How many jobs of each report type the store holds in each state, how many are due, and how long
+   * the oldest due one has waited (its lag): the whole store's, every node's jobs. Served from a
+   * cache that is read again at most once per {@link Builder#statisticsInterval(Duration)
+   * statistics interval}; a call that finds it older than that waits for one store query (a node
+   * with {@link Builder#metrics metrics} keeps it warm on its timer). Works on a node that only
+   * submits.
+   *
+   * @throws StorageException if the store could not be read and nothing was read before; with an
+   *     older reading at hand, that is returned instead (see {@link QueueStatistics#readAt()})
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public QueueStatistics statistics() {
+    return engine.statistics();
+  }
+
+  /**
+   * This node's health, for a host's health endpoint. Never waits for the store: it reports what
+   * the node's own store calls saw (and starts a statistics read in the background when the cache
+   * is stale, which doubles as a probe of the store, at most once per statistics interval).
+   *
+   * <ul>
+   *   <li>{@code DOWN}: the node is closing or closed; or its scheduler thread died; or every store
+   *       call has failed for at least a heartbeat interval (a third of the lease, 20 s by
+   *       default), long enough for leases to be at risk.
+   *   <li>{@code DEGRADED}: the last store call failed, for less than that; or a started node's
+   *       scheduler has not begun a look for due jobs within three poll intervals (at least 1 s),
+   *       by the orchestrator's clock.
+   *   <li>{@code UP}: otherwise. A node that only submits has no scheduler, so only the store
+   *       decides.
+   * </ul>
+   *
+   * The lag is reported, not judged: what lag is too much depends on the reports.
+   */
+  public OrchestratorHealth health() {
+    return engine.health();
+  }
+
+  /**
    * Stops claiming, lets running jobs finish within the shutdown grace period, then interrupts them
    * and puts them back to {@code REQUESTED} without charging the attempt. Idempotent; does not
    * close the repository.
@@ -253,6 +291,8 @@ public final class ReportOrchestrator implements AutoCloseable {
     private final Map<String, TaskOptions> submitOnlyTypes = new LinkedHashMap<>();
     private final List<JobListener> listeners = new ArrayList<>();
     private @Nullable ThreadFactory threadFactory;
+    private Duration statisticsInterval = Duration.ofSeconds(10);
+    private @Nullable OrchestratorMetrics metrics;
 
     private Builder() {}
 
@@ -401,6 +441,27 @@ public final class ReportOrchestrator implements AutoCloseable {
     }
 
     /**
+     * How old {@link ReportOrchestrator#statistics()} may be before the store is read again, 100 ms
+     * to 1 hour. Each read counts the whole table, so keep it well above the read's cost (see
+     * docs/observability.md). Defaults to 10 s.
+     */
+    public Builder statisticsInterval(Duration interval) {
+      this.statisticsInterval =
+          requireBetween(
+              "statisticsInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Where to report what the orchestrator measures, such as {@code
+     * org.reportorchestrator.micrometer.MicrometerMetrics}. None by default.
+     */
+    public Builder metrics(OrchestratorMetrics metrics) {
+      this.metrics = requireSetting("metrics", metrics);
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException naming what is missing: the repository, or any registered task
      */
     public ReportOrchestrator build() {
@@ -431,7 +492,9 @@ public final class ReportOrchestrator implements AutoCloseable {
               tasks,
               submitOnlyTypes,
               listeners,
-              threadFactory));
+              threadFactory,
+              statisticsInterval,
+              metrics));
     }
 
     private static String generatedNodeId() {

@@ -16,6 +16,7 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
@@ -52,6 +53,7 @@ public final class FaultyRepository implements JobRepository {
   public final AtomicInteger failedApplies = new AtomicInteger();
   public final AtomicInteger failedClaims = new AtomicInteger();
   public final AtomicInteger failedCalls = new AtomicInteger();
+  public final AtomicInteger statisticsCalls = new AtomicInteger();
 
   private final JobRepository delegate;
 
@@ -170,6 +172,12 @@ public final class FaultyRepository implements JobRepository {
   public int purgeFinished(Instant finishedBefore, int limit) {
     await(purgeGate.get());
     return call(() -> delegate.purgeFinished(finishedBefore, limit));
+  }
+
+  @Override
+  public JobStatistics statistics(Instant now) {
+    statisticsCalls.incrementAndGet();
+    return call(() -> delegate.statistics(now));
   }
 
   /** Waits for {@code gate} to open, ignoring interrupts as a stuck JDBC call does. */

@@ -10,6 +10,7 @@ import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.NonRetryableException;
+import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.ReportCancelledException;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ResultTooLargeException;
@@ -43,6 +44,11 @@ final class AttemptRecorder {
     this.writer = writer;
     this.listeners = listeners;
     this.waiters = waiters;
+  }
+
+  /** The metrics that also hear of attempts. */
+  MetricsHook metrics() {
+    return listeners.metrics();
   }
 
   CompletableFuture<Void> succeeded(Execution execution, @Nullable ReportResult result) {
@@ -147,21 +153,24 @@ final class AttemptRecorder {
         .write(transition)
         .handle(
             (applied, failure) -> {
-              if (failure != null) {
-                return onWriteFailed(job, transition, unwrap(failure), refusals);
+              // on the writer's thread, working for this job now
+              try (JobMdc mdc = JobMdc.of(job)) {
+                if (failure != null) {
+                  return onWriteFailed(job, transition, unwrap(failure), refusals);
+                }
+                if (applied) {
+                  onApplied(job, transition);
+                } else if (transition.leaseExpiredBefore() == null) {
+                  LOG.warn(
+                      "job {} ({}) was taken over by another claim while attempt {} ran here; this"
+                          + " node's {} outcome was dropped",
+                      job.id(),
+                      job.reportType(),
+                      job.attempt(),
+                      transition.to());
+                }
+                return CompletableFuture.<Void>completedFuture(null);
               }
-              if (applied) {
-                onApplied(job, transition);
-              } else if (transition.leaseExpiredBefore() == null) {
-                LOG.warn(
-                    "job {} ({}) was taken over by another claim while attempt {} ran here; this"
-                        + " node's {} outcome was dropped",
-                    job.id(),
-                    job.reportType(),
-                    job.attempt(),
-                    transition.to());
-              }
-              return CompletableFuture.<Void>completedFuture(null);
             })
         .thenCompose(next -> next);
   }
@@ -177,19 +186,22 @@ final class AttemptRecorder {
         || transition.leaseExpiredBefore() != null
         || refusals >= 2) {
       LOG.error(
-          "could not record {} for job {} ({}); it stays RUNNING until its lease expires, then"
-              + " runs again",
+          "could not record {} for job {} ({}) attempt {}; it stays RUNNING until its lease"
+              + " expires, then runs again",
           transition.to(),
           job.id(),
           job.reportType(),
+          job.attempt(),
           failure);
       return CompletableFuture.completedFuture(null);
     }
-    LOG.warn(
-        "the store refused the {} outcome of job {} ({}); failing the job instead: {}",
+    // The job's FAILED line that follows carries the store's error; one line per failure.
+    LOG.debug(
+        "the store refused the {} outcome of job {} ({}) attempt {}; failing the job instead: {}",
         transition.to(),
         job.id(),
         job.reportType(),
+        job.attempt(),
         rejected.getMessage());
     JobError error =
         refusals == 0
@@ -201,7 +213,7 @@ final class AttemptRecorder {
   private void onApplied(StoredJob job, Transition transition) {
     int attempt = transition instanceof Transition.Released ? job.attempt() - 1 : job.attempt();
     logApplied(job, transition);
-    listeners.fire(
+    fire(
         new JobTransition(
             job.id(),
             job.reportType(),
@@ -210,7 +222,8 @@ final class AttemptRecorder {
             transition.at(),
             attempt,
             settings.nodeId(),
-            transition.error()));
+            transition.error()),
+        outcomeOf(transition));
     if (transition.to().isTerminal()) {
       try {
         waiters.jobFinished(job.id());
@@ -218,6 +231,25 @@ final class AttemptRecorder {
         LOG.debug("could not notify waiters of job {}: {}", job.id(), e.toString());
       }
     }
+  }
+
+  private void fire(JobTransition event, OrchestratorMetrics.Outcome outcome) {
+    listeners.fire(event, outcome);
+  }
+
+  private static OrchestratorMetrics.Outcome outcomeOf(Transition transition) {
+    return switch (transition.to()) {
+      case COMPLETED -> OrchestratorMetrics.Outcome.COMPLETED;
+      case FAILED -> OrchestratorMetrics.Outcome.FAILED;
+      case CANCELLED -> OrchestratorMetrics.Outcome.CANCELLED;
+      case REQUESTED ->
+          transition.leaseExpiredBefore() != null
+              ? OrchestratorMetrics.Outcome.RESCUED
+              : transition instanceof Transition.Released
+                  ? OrchestratorMetrics.Outcome.RELEASED
+                  : OrchestratorMetrics.Outcome.RETRIED;
+      case RUNNING -> OrchestratorMetrics.Outcome.CLAIMED;
+    };
   }
 
   private void logApplied(StoredJob job, Transition transition) {
@@ -244,7 +276,11 @@ final class AttemptRecorder {
               job.attempt(),
               job.maxAttempts());
         } else if (transition instanceof Transition.Released) {
-          LOG.info("released job {} ({}) unfinished at shutdown", job.id(), job.reportType());
+          LOG.info(
+              "released job {} ({}) unfinished at shutdown; attempt {} is not charged",
+              job.id(),
+              job.reportType(),
+              job.attempt());
         } else {
           LOG.info(
               "job {} ({}) attempt {} of {} failed, retrying at {}: {}",
@@ -256,7 +292,9 @@ final class AttemptRecorder {
               cause);
         }
       }
-      case CANCELLED -> LOG.info("job {} ({}) cancelled", job.id(), job.reportType());
+      case CANCELLED ->
+          LOG.info(
+              "job {} ({}) cancelled during attempt {}", job.id(), job.reportType(), job.attempt());
       default -> LOG.debug("job {} ({}) moved to {}", job.id(), job.reportType(), transition.to());
     }
   }

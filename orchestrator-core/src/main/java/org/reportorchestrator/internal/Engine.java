@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +22,9 @@ import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobSnapshot;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
+import org.reportorchestrator.OrchestratorHealth;
+import org.reportorchestrator.OrchestratorMetrics;
+import org.reportorchestrator.QueueStatistics;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.UnknownReportTypeException;
 import org.reportorchestrator.spi.InsertResult;
@@ -52,21 +56,45 @@ public final class Engine {
     CLOSED
   }
 
+  /**
+   * How long the scheduler may go without a look for due jobs before health() calls it late, in
+   * poll intervals, and at least {@link #MIN_POLL_GRACE}.
+   */
+  private static final int POLLS_BEFORE_LATE = 3;
+
+  private static final Duration MIN_POLL_GRACE = Duration.ofSeconds(1);
+
   private final Settings settings;
   private final JobRepository repository;
   private final TransitionListeners listeners;
   private final JobWaiters waiters;
+  private final StoreHealth storeHealth;
+  private final StatisticsCache statistics;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
   private @Nullable ScheduledExecutorService timer;
+  private volatile @Nullable Instant startedAt;
 
   /** Made by start() or runDueJobs(); a node that only submits never has one. */
   private volatile @Nullable NodeRuntime runtime;
 
-  public Engine(Settings settings) {
-    this.settings = settings;
+  public Engine(Settings configured) {
+    this.storeHealth =
+        new StoreHealth(
+            configured.clock(),
+            configured.heartbeatInterval(),
+            configured.heartbeatInterval().multipliedBy(2));
+    MetricsHook metrics = new MetricsHook(configured.metrics());
+    // Every part of the node, and every client call, reaches the store through this view.
+    this.settings =
+        configured.withRepository(
+            new ObservedRepository(configured.repository(), storeHealth, metrics));
     this.repository = settings.repository();
-    this.listeners = new TransitionListeners(settings.listeners());
+    this.listeners = new TransitionListeners(settings.listeners(), metrics);
     this.waiters = new JobWaiters(repository);
+    this.statistics =
+        new StatisticsCache(
+            repository, settings.clock(), settings.statisticsInterval(), settings.threadFactory());
+    metrics.bind(new NodeGauges());
   }
 
   public synchronized void start() {
@@ -84,8 +112,9 @@ public final class Engine {
     // A runtime exists already if a test ran due jobs inline before starting.
     NodeRuntime existing = runtime;
     NodeRuntime started =
-        existing != null ? existing : new NodeRuntime(settings, listeners, waiters);
+        existing != null ? existing : new NodeRuntime(settings, listeners, waiters, storeHealth);
     runtime = started;
+    startedAt = settings.clock().instant();
     started.start();
     // The timer may exist already (a caller waited before start); its one tick now also keeps
     // leases and deadlines, since tick() looks at the phase.
@@ -136,7 +165,8 @@ public final class Engine {
                   now,
                   0,
                   settings.nodeId(),
-                  null));
+                  null),
+              OrchestratorMetrics.Outcome.SUBMITTED);
         }
       }
     } finally {
@@ -196,7 +226,7 @@ public final class Engine {
     if (existing != null) {
       return existing;
     }
-    NodeRuntime inline = new NodeRuntime(settings, listeners, waiters);
+    NodeRuntime inline = new NodeRuntime(settings, listeners, waiters, storeHealth);
     inline.startInline();
     runtime = inline;
     return inline;
@@ -241,7 +271,8 @@ public final class Engine {
                 now,
                 job.attempt(),
                 settings.nodeId(),
-                null));
+                null),
+            OrchestratorMetrics.Outcome.CANCELLED);
         waiters.jobFinished(id);
         return CancelOutcome.CANCELLED;
       }
@@ -286,7 +317,8 @@ public final class Engine {
             now,
             0,
             settings.nodeId(),
-            null));
+            null),
+        OrchestratorMetrics.Outcome.REQUEUED);
   }
 
   public int purgeFinishedBefore(Instant cutoff) {
@@ -295,6 +327,113 @@ public final class Engine {
 
   public Instant now() {
     return settings.clock().instant();
+  }
+
+  /** The statistics cache's figures, read again if older than the statistics interval. */
+  public QueueStatistics statistics() {
+    requireNotClosed();
+    return statistics.get();
+  }
+
+  /**
+   * The node's health from what its threads saw; never waits for the store. Starts a statistics
+   * read in the background if the cache is stale, which also probes the store.
+   */
+  public OrchestratorHealth health() {
+    Instant now = settings.clock().instant();
+    Phase current = phase.get();
+    NodeRuntime running = runtime;
+    boolean runsJobs = current == Phase.STARTED && running != null;
+    List<String> problems = new ArrayList<>();
+    OrchestratorHealth.Status status = OrchestratorHealth.Status.UP;
+    if (current == Phase.STOPPING || current == Phase.CLOSED) {
+      status = OrchestratorHealth.Status.DOWN;
+      problems.add("the orchestrator is " + (current == Phase.CLOSED ? "closed" : "closing"));
+    }
+    boolean schedulerAlive = false;
+    Instant lastPollAt = null;
+    int busy = 0;
+    if (running != null && current != Phase.NEW) {
+      busy = running.busyWorkers();
+    }
+    if (runsJobs && running != null) {
+      schedulerAlive = running.schedulerAlive();
+      lastPollAt = running.lastPollAt();
+      Instant since = lastPollAt != null ? lastPollAt : startedAt;
+      Duration grace = settings.pollInterval().multipliedBy(POLLS_BEFORE_LATE);
+      if (grace.compareTo(MIN_POLL_GRACE) < 0) {
+        grace = MIN_POLL_GRACE;
+      }
+      if (!schedulerAlive) {
+        status = OrchestratorHealth.Status.DOWN;
+        problems.add("the scheduler thread has died; this node claims no jobs");
+      } else if (since != null && now.isAfter(since.plus(grace))) {
+        status = worse(status, OrchestratorHealth.Status.DEGRADED);
+        problems.add(
+            "the scheduler has not looked for due jobs since "
+                + since
+                + " (it looks every "
+                + settings.pollInterval()
+                + " when idle)");
+      }
+    }
+    Instant failingSince = storeHealth.failingSince();
+    if (failingSince != null) {
+      if (!now.isBefore(failingSince.plus(storeHealth.minOutage()))) {
+        status = OrchestratorHealth.Status.DOWN;
+        problems.add("every store call has failed since " + failingSince);
+      } else {
+        status = worse(status, OrchestratorHealth.Status.DEGRADED);
+        problems.add("the last store call failed");
+      }
+    }
+    Optional<QueueStatistics> cached =
+        current == Phase.CLOSED ? Optional.empty() : statistics.peek();
+    StoreHealth.Failure failure = storeHealth.lastFailure();
+    return new OrchestratorHealth(
+        status,
+        problems,
+        now,
+        runsJobs,
+        schedulerAlive,
+        lastPollAt,
+        storeHealth.lastSuccessAt(),
+        failure == null ? null : failure.at(),
+        failure == null ? null : failure.description(),
+        cached.map(QueueStatistics::lag).orElse(null),
+        busy,
+        runsJobs ? settings.workerCount() : 0);
+  }
+
+  private static OrchestratorHealth.Status worse(
+      OrchestratorHealth.Status a, OrchestratorHealth.Status b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** What the metrics' gauges read: all from memory. */
+  private final class NodeGauges implements OrchestratorMetrics.Gauges {
+
+    @Override
+    public Set<String> reportTypes() {
+      return settings.acceptedTypes();
+    }
+
+    @Override
+    public int workers() {
+      Phase current = phase.get();
+      return current == Phase.STARTED || current == Phase.STOPPING ? settings.workerCount() : 0;
+    }
+
+    @Override
+    public int busyWorkers() {
+      NodeRuntime running = runtime;
+      return running == null ? 0 : running.busyWorkers();
+    }
+
+    @Override
+    public Optional<QueueStatistics> statistics() {
+      return phase.get() == Phase.CLOSED ? Optional.empty() : statistics.peek();
+    }
   }
 
   /**
@@ -325,6 +464,7 @@ public final class Engine {
       if (ticks != null) {
         ticks.shutdownNow();
       }
+      statistics.close();
       waiters.closeAll(new IllegalStateException("orchestrator closed while waiting for the job"));
       LOG.info("orchestrator {} closed", settings.nodeId());
       if (interrupted) {
@@ -342,6 +482,10 @@ public final class Engine {
       }
       if (!waiters.isEmpty()) {
         waiters.pollAll();
+      }
+      if (settings.metrics() != null && now == Phase.STARTED) {
+        // keeps the gauges' figures warm; the read itself runs on the statistics thread
+        statistics.peek();
       }
     } catch (Throwable e) {
       // The timer thread must survive: losing it would stop heartbeats and deadlines.

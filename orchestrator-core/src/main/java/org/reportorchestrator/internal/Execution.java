@@ -18,6 +18,7 @@ final class Execution {
   private volatile @Nullable Instant deadline;
   private final AtomicBoolean settled = new AtomicBoolean();
   private final AtomicBoolean cancellationRequested = new AtomicBoolean();
+  private volatile boolean abandoned;
   private @Nullable Thread thread;
 
   Execution(StoredJob job) {
@@ -62,10 +63,16 @@ final class Execution {
    */
   boolean abandon() {
     if (settle()) {
+      abandoned = true;
       requestCancellation();
       return true;
     }
     return false;
+  }
+
+  /** Whether {@link #abandon()} ended it: another claim owns the job, no outcome is written. */
+  boolean isAbandoned() {
+    return abandoned;
   }
 
   boolean isSettled() {

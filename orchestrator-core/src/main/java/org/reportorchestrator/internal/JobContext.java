@@ -138,12 +138,22 @@ final class JobContext implements ReportContext {
       lastWritten = progress;
       lastWrittenAt = now;
       if (!stillOwned && execution.abandon()) {
-        LOG.warn("job {} is no longer owned by this node; telling its task to stop", jobId());
+        LOG.warn(
+            "job {} ({}) attempt {} lost its lease to another claim; telling its task to stop and"
+                + " discarding its outcome",
+            jobId(),
+            reportType(),
+            attempt());
       }
     } catch (StorageException e) {
       // Progress is advisory: the attempt goes on, and the heartbeat decides whether we still own
       // it.
-      LOG.warn("could not record progress of job {}: {}", jobId(), e.getMessage());
+      LOG.warn(
+          "could not record progress of job {} ({}) attempt {}: {}",
+          jobId(),
+          reportType(),
+          attempt(),
+          e.getMessage());
     }
   }
 

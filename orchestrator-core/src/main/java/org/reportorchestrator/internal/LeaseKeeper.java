@@ -78,7 +78,6 @@ final class LeaseKeeper {
       outage.failed(e);
       return false;
     }
-    List<JobId> lost = new ArrayList<>();
     for (Execution execution : held) {
       JobId id = execution.jobId();
       if (result.lost().contains(id)) {
@@ -86,24 +85,30 @@ final class LeaseKeeper {
         // writer settles those. A running one lost its job to another claim.
         if (execution.abandon()) {
           pool.forget(execution);
-          lost.add(id);
+          try (JobMdc mdc = JobMdc.of(execution.job())) {
+            LOG.warn(
+                "job {} ({}) attempt {} lost its lease to another claim (was node {} paused or"
+                    + " cut off from the store for longer than the lease of {}?); stopping its"
+                    + " task and discarding its outcome",
+                id,
+                execution.job().reportType(),
+                execution.job().attempt(),
+                settings.nodeId(),
+                settings.leaseDuration());
+          }
         }
       } else if (result.cancellationRequested().contains(id)
           && !execution.isSettled()
           && !execution.isCancellationRequested()) {
-        LOG.info("job {} was cancelled; telling its task", id);
-        execution.requestCancellation();
+        try (JobMdc mdc = JobMdc.of(execution.job())) {
+          LOG.info(
+              "job {} ({}) was cancelled during attempt {}; telling its task",
+              id,
+              execution.job().reportType(),
+              execution.job().attempt());
+          execution.requestCancellation();
+        }
       }
-    }
-    if (!lost.isEmpty()) {
-      LOG.warn(
-          "node {} lost the leases of {} running jobs to other claims (was it paused or cut off"
-              + " from the store for longer than the lease of {}?); stopping their tasks and"
-              + " discarding their outcomes: {}",
-          settings.nodeId(),
-          lost.size(),
-          settings.leaseDuration(),
-          lost);
     }
     return true;
   }

@@ -1,6 +1,7 @@
 package org.reportorchestrator.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
@@ -26,13 +27,9 @@ final class NodeRuntime {
   private final Maintenance maintenance;
   private final LeaseKeeper leaseKeeper;
 
-  NodeRuntime(Settings settings, TransitionListeners listeners, JobWaiters waiters) {
+  NodeRuntime(
+      Settings settings, TransitionListeners listeners, JobWaiters waiters, StoreHealth health) {
     this.settings = settings;
-    StoreHealth health =
-        new StoreHealth(
-            settings.clock(),
-            settings.heartbeatInterval(),
-            settings.heartbeatInterval().multipliedBy(2));
     this.writer =
         new TransitionWriter(
             settings.repository(),
@@ -96,6 +93,18 @@ final class NodeRuntime {
 
   private void slotFreed() {
     scheduler.slotFreed();
+  }
+
+  boolean schedulerAlive() {
+    return scheduler.isAlive();
+  }
+
+  @Nullable Instant lastPollAt() {
+    return scheduler.lastPollAt();
+  }
+
+  int busyWorkers() {
+    return pool.busyWorkers();
   }
 
   /** The attempt of {@code id} running on this node, if any. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.spi.ClaimRequest;
@@ -32,6 +33,9 @@ final class Scheduler {
   private volatile boolean running = true;
 
   private volatile boolean backlog = true;
+
+  /** When the loop last began a look for due jobs, by the node's clock; for health(). */
+  private volatile @Nullable Instant lastPollAt;
 
   /** How long a claim takes, as a moving average; only the scheduler thread touches it. */
   private long averageClaimNanos;
@@ -77,10 +81,21 @@ final class Scheduler {
     thread.join(Math.max(1, timeout.toMillis()));
   }
 
+  /** Whether the scheduler thread runs. */
+  boolean isAlive() {
+    return thread.isAlive();
+  }
+
+  /** When the scheduler last began a look for due jobs; {@code null} before the first. */
+  @Nullable Instant lastPollAt() {
+    return lastPollAt;
+  }
+
   private void loop() {
     while (running) {
       Duration pause;
       try {
+        lastPollAt = settings.clock().instant();
         boolean mayHaveMore = pollOnce();
         outage.succeeded();
         pause = mayHaveMore ? Duration.ZERO : settings.pollInterval();

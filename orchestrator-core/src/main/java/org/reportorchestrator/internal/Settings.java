@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobListener;
+import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.ReportTask;
 import org.reportorchestrator.RetryPolicy;
 import org.reportorchestrator.TaskOptions;
@@ -29,12 +30,35 @@ public record Settings(
     Map<String, Registration> tasks,
     Map<String, TaskOptions> submitOnlyTypes,
     List<JobListener> listeners,
-    @Nullable ThreadFactory threadFactory) {
+    @Nullable ThreadFactory threadFactory,
+    Duration statisticsInterval,
+    @Nullable OrchestratorMetrics metrics) {
 
   public Settings {
     tasks = Map.copyOf(tasks);
     submitOnlyTypes = Map.copyOf(submitOnlyTypes);
     listeners = List.copyOf(listeners);
+  }
+
+  /** The same settings on another store: the node's own view of the host's store. */
+  Settings withRepository(JobRepository other) {
+    return new Settings(
+        other,
+        clock,
+        nodeId,
+        workerCount,
+        pollInterval,
+        leaseDuration,
+        retryPolicy,
+        defaultTimeout,
+        shutdownGracePeriod,
+        retention,
+        tasks,
+        submitOnlyTypes,
+        listeners,
+        threadFactory,
+        statisticsInterval,
+        metrics);
   }
 
   /** A task registered for one report type. */

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobListener;
 import org.reportorchestrator.JobTransition;
+import org.reportorchestrator.OrchestratorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +22,21 @@ final class TransitionListeners {
   private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final List<JobListener> listeners;
+  private final MetricsHook metrics;
   private final Set<JobId> announcing = ConcurrentHashMap.newKeySet();
 
   TransitionListeners(List<JobListener> listeners) {
+    this(listeners, new MetricsHook(null));
+  }
+
+  TransitionListeners(List<JobListener> listeners, MetricsHook metrics) {
     this.listeners = List.copyOf(listeners);
+    this.metrics = metrics;
+  }
+
+  /** The metrics that hear of every transition fired here, and of attempts and store calls. */
+  MetricsHook metrics() {
+    return metrics;
   }
 
   /** Called before jobs are inserted whose {@code REQUESTED} event this thread will fire. */
@@ -47,7 +59,7 @@ final class TransitionListeners {
     if (!listeners.isEmpty() && announcing.contains(transition.jobId())) {
       awaitAnnounced(transition.jobId());
     }
-    fire(transition);
+    fire(transition, OrchestratorMetrics.Outcome.CLAIMED);
   }
 
   private synchronized void awaitAnnounced(JobId id) {
@@ -65,7 +77,9 @@ final class TransitionListeners {
     }
   }
 
-  void fire(JobTransition transition) {
+  /** Counts the transition as {@code outcome} and tells every listener of it. */
+  void fire(JobTransition transition, OrchestratorMetrics.Outcome outcome) {
+    metrics.transition(transition.reportType(), outcome);
     for (JobListener listener : listeners) {
       try {
         listener.onTransition(transition);

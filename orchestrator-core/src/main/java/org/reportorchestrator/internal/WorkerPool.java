@@ -23,7 +23,6 @@ import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.StoredJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * A fixed number of worker threads that run claimed jobs. A slot is taken from the moment a job is
@@ -99,6 +98,11 @@ final class WorkerPool {
       return 0;
     }
     return Math.max(0, room);
+  }
+
+  /** How many workers run a task now (jobs queued on the node not counted). */
+  int busyWorkers() {
+    return running.get();
   }
 
   /** Whether {@link #shutdown} began: jobs still queued go back instead of starting. */
@@ -190,14 +194,17 @@ final class WorkerPool {
     for (Execution execution : activeExecutions()) {
       Instant deadline = execution.deadline();
       if (deadline != null && !now.isBefore(deadline) && execution.settle()) {
-        LOG.warn(
-            "job {} ran past its timeout of {}; interrupting it",
-            execution.jobId(),
-            execution.job().timeout());
-        execution.interrupt();
-        track(
-            execution,
-            recorder.failed(execution, new ReportTimeoutException(execution.job().timeout())));
+        try (JobMdc mdc = JobMdc.of(execution.job())) {
+          // the failure's own line (retry or FAILED) names the timeout; this is the detail
+          LOG.debug(
+              "job {} ran past its timeout of {}; interrupting it",
+              execution.jobId(),
+              execution.job().timeout());
+          execution.interrupt();
+          track(
+              execution,
+              recorder.failed(execution, new ReportTimeoutException(execution.job().timeout())));
+        }
       }
     }
   }
@@ -256,22 +263,38 @@ final class WorkerPool {
       running.incrementAndGet();
       started = true;
       long startNanos = System.nanoTime();
-      execution.start(settings.clock().instant());
+      Instant startedAt = settings.clock().instant();
+      execution.start(startedAt);
+      MetricsHook metrics = recorder.metrics();
+      metrics.attemptStarted(job.reportType(), Duration.between(job.runAt(), startedAt));
       Outcome outcome =
           job.cancellationRequested() || execution.isCancellationRequested()
               ? new Outcome(
                   null, new ReportCancelledException("cancelled before this attempt started"))
               : invoke(execution, registration);
-      recordRunTime(System.nanoTime() - startNanos);
+      long ranNanos = System.nanoTime() - startNanos;
+      recordRunTime(ranNanos);
+      metrics.attemptFinished(
+          job.reportType(), Duration.ofNanos(ranNanos), outcome.failure == null);
       if (execution.settle()) {
         recorded = recordOutcome(execution, outcome);
         track(execution, recorded);
       } else {
         LOG.debug(
             "job {} finished after its attempt was already settled; outcome discarded", job.id());
+        if (execution.isAbandoned()) {
+          // Lost to another claim (found by a progress write): no outcome will be written, so
+          // nothing else stops renewing a lease that is no longer ours.
+          forget(execution);
+        }
       }
     } catch (Throwable unexpected) {
-      LOG.error("unexpected failure while finishing job {}", job.id(), unexpected);
+      LOG.error(
+          "unexpected failure while finishing job {} ({}) attempt {}",
+          job.id(),
+          job.reportType(),
+          job.attempt(),
+          unexpected);
     } finally {
       if (started) {
         running.decrementAndGet();
@@ -323,10 +346,7 @@ final class WorkerPool {
     StoredJob job = execution.job();
     JobContext context = new JobContext(execution, settings.repository(), settings.clock());
     execution.bindThread(Thread.currentThread());
-    MDC.put("jobId", job.id().toString());
-    MDC.put("reportType", job.reportType());
-    MDC.put("attempt", Integer.toString(job.attempt()));
-    try {
+    try (JobMdc mdc = JobMdc.of(job)) {
       return new Outcome(registration.task().run(context), null);
     } catch (Throwable failure) {
       return new Outcome(null, failure);
@@ -334,9 +354,6 @@ final class WorkerPool {
       execution.bindThread(null);
       // An interrupt meant for this attempt must not leak into the next one.
       Thread.interrupted();
-      MDC.remove("jobId");
-      MDC.remove("reportType");
-      MDC.remove("attempt");
     }
   }
 }

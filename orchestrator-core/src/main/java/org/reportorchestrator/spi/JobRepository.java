@@ -131,4 +131,16 @@ public interface JobRepository {
    * @return how many were deleted; core calls again while this equals {@code limit}
    */
   int purgeFinished(Instant finishedBefore, int limit);
+
+  /**
+   * Counts the store's jobs in one call, per report type: how many are in each state, how many are
+   * due ({@code REQUESTED} with {@code runAt <= now}) and the {@code runAt} of the oldest due one.
+   * The figures should come from one consistent read where the store offers it (one statement), so
+   * that the due count never exceeds the {@code REQUESTED} count.
+   *
+   * <p>Core calls it for monitoring, at most once per statistics interval per node (10 s unless
+   * configured), never on the path of a claim or a write; it may read every row, but should read
+   * the due jobs through the index the claim uses.
+   */
+  JobStatistics statistics(Instant now);
 }

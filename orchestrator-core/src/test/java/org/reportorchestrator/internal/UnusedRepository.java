@@ -11,6 +11,7 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
@@ -95,5 +96,10 @@ abstract class UnusedRepository implements JobRepository {
   @Override
   public int purgeFinished(Instant finishedBefore, int limit) {
     throw unused("purgeFinished");
+  }
+
+  @Override
+  public JobStatistics statistics(Instant now) {
+    throw unused("statistics");
   }
 }

@@ -65,6 +65,8 @@ class WorkerPoolTest {
               new Settings.Registration("quick", this::recordDeadline, TaskOptions.DEFAULTS)),
           Map.of(),
           List.of(),
+          null,
+          Duration.ofSeconds(10),
           null);
   private final TransitionWriter writer =
       new TransitionWriter(

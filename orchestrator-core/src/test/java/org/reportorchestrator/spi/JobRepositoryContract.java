@@ -2073,6 +2073,119 @@ public abstract class JobRepositoryContract {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // statistics
+
+  @Test
+  void statisticsOfAnEmptyStoreAreEmpty() {
+    assertThat(repository.statistics(T0)).isEqualTo(JobStatistics.EMPTY);
+  }
+
+  @Test
+  void statisticsCountTheJobsOfEachTypeInEachState() {
+    jobsForStatistics();
+
+    JobStatistics statistics = repository.statistics(T0);
+
+    assertThat(statistics.byType()).containsOnlyKeys("sales", "stock");
+    TypeStatistics sales = statistics.byType().get("sales");
+    assertThat(sales.counts())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                JobState.REQUESTED, 5L,
+                JobState.RUNNING, 1L,
+                JobState.COMPLETED, 2L,
+                JobState.FAILED, 1L,
+                JobState.CANCELLED, 1L));
+    assertThat(sales.total()).isEqualTo(10);
+    TypeStatistics stock = statistics.byType().get("stock");
+    assertThat(stock.counts())
+        .containsExactlyInAnyOrderEntriesOf(Map.of(JobState.REQUESTED, 2L, JobState.COMPLETED, 1L));
+  }
+
+  @Test
+  void statisticsCountOnlyJobsDueAtNowAndNameTheOldestDueRunAt() {
+    jobsForStatistics();
+
+    JobStatistics atT0 = repository.statistics(T0);
+    JobStatistics later = repository.statistics(T0.plusSeconds(60));
+
+    // a job due exactly at now is due; one due a moment later is not
+    assertThat(atT0.byType().get("sales").due()).isEqualTo(3);
+    assertThat(atT0.byType().get("sales").oldestDueRunAt()).isEqualTo(T0.minusSeconds(10));
+    assertThat(atT0.byType().get("stock").due()).isZero();
+    assertThat(atT0.byType().get("stock").oldestDueRunAt()).isNull();
+    assertThat(later.byType().get("sales").due()).isEqualTo(5);
+    assertThat(later.byType().get("sales").oldestDueRunAt()).isEqualTo(T0.minusSeconds(10));
+    // the retried job counts from its new run_at, not its first one
+    assertThat(later.byType().get("stock").due()).isEqualTo(2);
+    assertThat(later.byType().get("stock").oldestDueRunAt()).isEqualTo(T0.plusSeconds(30));
+  }
+
+  @Test
+  void statisticsLeaveRunningAndFinishedJobsOutOfTheDueFigures() {
+    NewJob job = job().type("stock").runAt(T0.minusSeconds(100)).build();
+    repository.insert(List.of(job));
+    StoredJob running = claimOne(T0);
+
+    assertThat(repository.statistics(T0).byType().get("stock"))
+        .isEqualTo(new TypeStatistics(Map.of(JobState.RUNNING, 1L), 0, null));
+
+    complete(running, T0.plusSeconds(1));
+
+    assertThat(repository.statistics(T0.plusSeconds(2)).byType().get("stock"))
+        .isEqualTo(new TypeStatistics(Map.of(JobState.COMPLETED, 1L), 0, null));
+  }
+
+  /**
+   * For the statistics tests: {@code sales} has 5 REQUESTED (due at T0-10s, T0-5s, T0, and two at
+   * T0+60s), 1 RUNNING, 2 COMPLETED, 1 FAILED, 1 CANCELLED; {@code stock} has 2 REQUESTED (one
+   * retried to T0+30s, one due at T0+60s) and 1 COMPLETED.
+   */
+  private void jobsForStatistics() {
+    Instant early = T0.minusSeconds(100);
+    List<NewJob> claimed =
+        List.of(
+            job().type("sales").priority(9).runAt(early).build(),
+            job().type("sales").priority(9).runAt(early).build(),
+            job().type("sales").priority(9).runAt(early).build(),
+            job().type("sales").priority(9).runAt(early).build(),
+            job().type("stock").priority(9).runAt(early).build(),
+            job().type("stock").priority(9).runAt(early).build());
+    NewJob cancelled = job().type("sales").runAt(T0.plusSeconds(600)).build();
+    List<NewJob> queued =
+        List.of(
+            job().type("sales").runAt(T0.minusSeconds(10)).build(),
+            job().type("sales").runAt(T0.minusSeconds(5)).build(),
+            job().type("sales").runAt(T0).build(),
+            job().type("sales").runAt(T0.plusSeconds(60)).build(),
+            job().type("sales").runAt(T0.plusSeconds(60)).build(),
+            job().type("stock").runAt(T0.plusSeconds(60)).build(),
+            cancelled);
+    repository.insert(claimed);
+    repository.insert(queued);
+    Map<JobId, StoredJob> running = byId(claim(NODE_A, claimed.size(), early));
+    assertThat(running).containsOnlyKeys(newIds(claimed));
+    Instant at = early.plusSeconds(1);
+    assertThat(
+            repository.apply(
+                List.of(
+                    Transition.completed(
+                        running.get(claimed.get(0).id()).lease(), at, ReportResult.empty()),
+                    Transition.completed(
+                        running.get(claimed.get(1).id()).lease(), at, ReportResult.empty()),
+                    Transition.failed(running.get(claimed.get(2).id()).lease(), at, error("x")),
+                    Transition.completed(
+                        running.get(claimed.get(4).id()).lease(), at, ReportResult.empty()),
+                    Transition.retry(
+                        running.get(claimed.get(5).id()).lease(),
+                        at,
+                        T0.plusSeconds(30),
+                        error("again")))))
+        .containsOnly(true);
+    assertThat(repository.cancelQueued(cancelled.id(), at)).isTrue();
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // helpers
 
   /** A new job draft with defaults: due at {@link #T0}, created at {@link #T0}, priority 0. */
@@ -2146,6 +2259,10 @@ public abstract class JobRepositoryContract {
     jobs.forEach(job -> map.put(job.id(), job));
     assertThat(map).as("distinct jobs").hasSameSizeAs(jobs);
     return map;
+  }
+
+  private static List<JobId> newIds(List<NewJob> jobs) {
+    return jobs.stream().map(NewJob::id).toList();
   }
 
   private static List<JobId> ids(Collection<StoredJob> jobs) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,12 +32,14 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
+import org.reportorchestrator.spi.TypeStatistics;
 
 /**
  * A {@link JobRepository} that keeps every job, and every result's bytes, on the heap. Thread-safe:
@@ -403,6 +406,38 @@ public final class InMemoryJobRepository implements JobRepository {
           }
           return purged.size();
         });
+  }
+
+  /** Walks every job once under the lock: {@code O(n)}, cheap next to what a database does. */
+  @Override
+  public JobStatistics statistics(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return locked(
+        () -> {
+          Map<String, Tally> tallies = new HashMap<>();
+          for (JobRow row : jobs.values()) {
+            Tally tally = tallies.computeIfAbsent(row.reportType, type -> new Tally());
+            tally.counts.merge(row.state, 1L, Long::sum);
+            if (row.state == JobState.REQUESTED && !row.runAt.isAfter(now)) {
+              tally.due++;
+              if (tally.oldestDue == null || row.runAt.isBefore(tally.oldestDue)) {
+                tally.oldestDue = row.runAt;
+              }
+            }
+          }
+          Map<String, TypeStatistics> byType = new HashMap<>();
+          tallies.forEach(
+              (type, tally) ->
+                  byType.put(type, new TypeStatistics(tally.counts, tally.due, tally.oldestDue)));
+          return new JobStatistics(byType);
+        });
+  }
+
+  /** One report type's figures while {@link #statistics} counts them. */
+  private static final class Tally {
+    final Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    long due;
+    @Nullable Instant oldestDue;
   }
 
   /** The row of a job still {@code RUNNING} under {@code lease}, or {@code null}. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,12 +40,14 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
 import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.Transition;
+import org.reportorchestrator.spi.TypeStatistics;
 
 /**
  * A {@link JobRepository} on PostgreSQL or H2 through Jdbi and a JDBC {@link DataSource}.
@@ -567,6 +570,62 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return connections.inTransaction(
         "purge finished jobs", handle -> statements.purgeFinished(handle, micros, limit));
   }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One statement: a {@code GROUP BY} over the whole table for the counts, and one over the
+   * {@code REQUESTED} rows with {@code run_at <= now} for the due figures, which PostgreSQL reads
+   * from the due index alone. Its cost grows with the table (see docs/observability.md).
+   */
+  @Override
+  public JobStatistics statistics(Instant now) {
+    long micros = EpochMicros.of(now);
+    List<StatisticsRow> rows =
+        connections.withHandle(
+            "read job statistics",
+            handle ->
+                handle
+                    .createQuery(statements.statistics)
+                    .bind("now", micros)
+                    .map(
+                        (rs, ctx) -> {
+                          long oldest = rs.getLong(4);
+                          return new StatisticsRow(
+                              rs.getString(1),
+                              rs.getString(2),
+                              rs.getLong(3),
+                              rs.wasNull() ? null : EpochMicros.toInstant(oldest));
+                        })
+                    .list());
+    Map<String, Map<JobState, Long>> counts = new HashMap<>();
+    Map<String, StatisticsRow> due = new HashMap<>();
+    for (StatisticsRow row : rows) {
+      String state = row.state();
+      if (state == null) {
+        due.put(row.reportType(), row);
+      } else {
+        counts
+            .computeIfAbsent(row.reportType(), type -> new EnumMap<>(JobState.class))
+            .put(JobState.valueOf(state), row.jobs());
+      }
+    }
+    Map<String, TypeStatistics> byType = new HashMap<>();
+    counts.forEach(
+        (type, byState) -> {
+          StatisticsRow dueRow = due.get(type);
+          byType.put(
+              type,
+              dueRow == null
+                  ? new TypeStatistics(byState, 0, null)
+                  : new TypeStatistics(byState, dueRow.jobs(), dueRow.oldestDue()));
+        });
+    return new JobStatistics(byType);
+  }
+
+  /** A row of {@link Statements#statistics}: a state's count, or (state NULL) the due figures. */
+  private record StatisticsRow(
+      String reportType, @Nullable String state, long jobs, @Nullable Instant oldestDue) {}
 
   /** The advisory lock key of this store's purge on PostgreSQL. */
   long purgeLockKey() {

@@ -90,6 +90,14 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   /** The insert of one job without a look at its idempotency key. */
   final String insertJobAsGiven;
 
+  /**
+   * Per report type and state, how many jobs; then, in rows whose state is NULL, per report type
+   * how many jobs are due at {@code :now} and the oldest due run_at. One statement, so one
+   * snapshot: the due count never exceeds the REQUESTED count. The first branch reads every row;
+   * the second only the REQUESTED ones, through the due index on PostgreSQL.
+   */
+  final String statistics;
+
   Statements(String prefix, HistorySql history) {
     jobs = prefix + "jobs";
     results = prefix + "job_results";
@@ -202,6 +210,13 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " WHERE state IN "
             + TERMINAL_STATES
             + " AND finished_at < :before ORDER BY finished_at LIMIT :limit";
+    statistics =
+        "SELECT report_type, state, COUNT(*) AS jobs, CAST(NULL AS BIGINT) AS oldest_due FROM "
+            + jobs
+            + " GROUP BY report_type, state UNION ALL"
+            + " SELECT report_type, CAST(NULL AS VARCHAR(16)), COUNT(*), MIN(run_at) FROM "
+            + jobs
+            + " WHERE state = 'REQUESTED' AND run_at <= :now GROUP BY report_type";
   }
 
   static Statements of(JdbcJobRepository.Dialect dialect, String prefix) {
