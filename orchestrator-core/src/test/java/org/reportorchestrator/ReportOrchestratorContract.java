@@ -606,6 +606,8 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
         .as("a key names its job whatever its state: resubmitting does not run it again")
         .isEqualTo(id);
 
+    // the failure's event may reach listeners after a waiter saw the failure in the store
+    eventually().until(() -> seen.size() == 3);
     warehouseDown.set(false);
     orchestrator.retry(id);
     JobSnapshot done = orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
