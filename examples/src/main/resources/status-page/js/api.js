@@ -73,6 +73,16 @@ export function retryJob(id) {
   return call('POST', `/reports/${encodeURIComponent(id)}/retry`);
 }
 
+/** Per type of the whole store: {readAt, due, lagSeconds, types: [{type, counts, due, lagSeconds}]}. */
+export function getStatistics() {
+  return call('GET', '/stats');
+}
+
+/** The chart's samples, oldest first: {samples: [{at, finishedPerMinute, due, lagSeconds}]}. */
+export function getActivity() {
+  return call('GET', '/stats/activity');
+}
+
 /** Answers {id, state, outcome}. */
 export function cancelJob(id) {
   return call('DELETE', `/reports/${encodeURIComponent(id)}`);

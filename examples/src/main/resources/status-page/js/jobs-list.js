@@ -9,6 +9,7 @@
 import { listJobs } from './api.js';
 import { el, replaceChildren, shortTime, showProblem, stateBadge } from './dom.js';
 import { poll } from './poller.js';
+import { showOverview } from './overview.js';
 
 export const STATES = ['REQUESTED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 export const PAGE_SIZES = ['10', '25', '50', '100'];
@@ -41,8 +42,10 @@ export function listHash(filter) {
 export function showJobList(container, filter, { reportTypes }) {
   const parts = [filtersPart(filter, reportTypes), jobsPart(filter)];
   const updated = el('span', { class: 'updated', id: 'list-updated' });
+  const overview = showOverview(filter);
   replaceChildren(
     container,
+    overview.element,
     el(
       'section',
       { id: 'jobs' },
@@ -51,11 +54,17 @@ export function showJobList(container, filter, { reportTypes }) {
     ),
   );
   parts[0].element.append(updated);
-  return poll(async () => {
+  const list = poll(async () => {
     await Promise.all(parts.map((part) => part.refresh && part.refresh()));
     updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     updated.dataset.refreshes = String(Number(updated.dataset.refreshes || 0) + 1);
   }, REFRESH_MILLIS);
+  return {
+    stop() {
+      list.stop();
+      overview.stop();
+    },
+  };
 }
 
 function filtersPart(filter, reportTypes) {

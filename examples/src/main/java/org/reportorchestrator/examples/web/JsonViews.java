@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobError;
@@ -18,6 +20,8 @@ import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobSnapshot;
 import org.reportorchestrator.JobState;
+import org.reportorchestrator.OrchestratorHealth;
+import org.reportorchestrator.QueueStatistics;
 import org.reportorchestrator.ResultInfo;
 
 /**
@@ -154,6 +158,70 @@ final class JsonViews {
         .put("type", error.type())
         .put("message", error.message())
         .put("stackTrace", error.stackTrace());
+  }
+
+  /**
+   * {@code {readAt, due, lagSeconds, types: [{type, counts: {STATE: n}, due, lagSeconds}]}}, types
+   * by name; every state is present in {@code counts}, with 0 where there are none.
+   */
+  ObjectNode statistics(QueueStatistics statistics) {
+    ObjectNode node =
+        mapper
+            .createObjectNode()
+            .put("readAt", iso(statistics.readAt()))
+            .put("due", statistics.due())
+            .put("lagSeconds", seconds(statistics.lag()));
+    ArrayNode types = node.putArray("types");
+    for (String type : new TreeSet<>(statistics.byType().keySet())) {
+      ObjectNode item = types.addObject().put("type", type);
+      ObjectNode counts = item.putObject("counts");
+      for (JobState state : JobState.values()) {
+        counts.put(state.name(), statistics.count(type, state));
+      }
+      item.put("due", statistics.due(type)).put("lagSeconds", seconds(statistics.lag(type)));
+    }
+    return node;
+  }
+
+  /** {@code {samples: [{at, finishedPerMinute, due, lagSeconds}]}}, oldest first. */
+  ObjectNode activity(List<ActivityHistory.Sample> samples) {
+    ObjectNode node = mapper.createObjectNode();
+    ArrayNode items = node.putArray("samples");
+    for (ActivityHistory.Sample sample : samples) {
+      items
+          .addObject()
+          .put("at", iso(sample.at()))
+          .put("finishedPerMinute", sample.finishedPerMinute())
+          .put("due", sample.due())
+          .put("lagSeconds", seconds(sample.lag()));
+    }
+    return node;
+  }
+
+  /** The node's health, every field of {@link OrchestratorHealth}; durations in seconds. */
+  ObjectNode health(OrchestratorHealth health) {
+    ObjectNode node =
+        mapper
+            .createObjectNode()
+            .put("status", health.status().name())
+            .put("checkedAt", iso(health.checkedAt()))
+            .put("runsJobs", health.runsJobs())
+            .put("schedulerAlive", health.schedulerAlive())
+            .put("lastPollAt", iso(health.lastPollAt()))
+            .put("lastStoreSuccessAt", iso(health.lastStoreSuccessAt()))
+            .put("lastStoreErrorAt", iso(health.lastStoreErrorAt()))
+            .put("lastStoreError", health.lastStoreError())
+            .put("busyWorkers", health.busyWorkers())
+            .put("workers", health.workers());
+    Duration lag = health.lag();
+    node.put("lagSeconds", lag == null ? null : seconds(lag));
+    ArrayNode problems = node.putArray("problems");
+    health.problems().forEach(problems::add);
+    return node;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
   }
 
   /** A job's history, oldest first: {@code {entries: [{from, to, at, attempt, node, ...}]}}. */

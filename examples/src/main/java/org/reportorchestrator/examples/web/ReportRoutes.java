@@ -20,6 +20,7 @@ import org.reportorchestrator.JobNotFoundException;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobSnapshot;
 import org.reportorchestrator.JobState;
+import org.reportorchestrator.OrchestratorHealth;
 import org.reportorchestrator.ReportOrchestrator;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.ResultInfo;
@@ -46,14 +47,24 @@ final class ReportRoutes {
   private final List<ReportType> types;
   private final JsonViews json;
 
-  ReportRoutes(ReportOrchestrator orchestrator, List<ReportType> types, JsonViews json) {
+  private final ActivityHistory activity;
+
+  ReportRoutes(
+      ReportOrchestrator orchestrator,
+      List<ReportType> types,
+      JsonViews json,
+      ActivityHistory activity) {
     this.orchestrator = orchestrator;
     this.types = List.copyOf(types);
     this.json = json;
+    this.activity = activity;
   }
 
   void register(RoutesConfig routes) {
     routes.get("/report-types", this::reportTypes);
+    routes.get("/stats", this::statistics);
+    routes.get("/stats/activity", this::activity);
+    routes.get("/health", this::health);
     routes.post("/reports/{type}", this::submit);
     routes.get("/reports", this::list);
     routes.get("/reports/{id}", this::status);
@@ -108,6 +119,30 @@ final class ReportRoutes {
   /** {@code GET /report-types}: what the submit form offers. */
   private void reportTypes(Context ctx) {
     ctx.json(json.reportTypes(types));
+  }
+
+  /**
+   * {@code GET /stats}: per report type of the whole store, the jobs in each state, the due jobs
+   * and the lag, from the orchestrator's statistics cache (read from the store at most once per
+   * interval however often this is asked).
+   */
+  private void statistics(Context ctx) {
+    ctx.json(json.statistics(orchestrator.statistics()));
+  }
+
+  /** {@code GET /stats/activity}: the samples the status page's chart draws, oldest first. */
+  private void activity(Context ctx) {
+    ctx.json(json.activity(activity.samples()));
+  }
+
+  /** {@code GET /health}: for a load balancer or a probe; 503 when the node is DOWN. */
+  private void health(Context ctx) {
+    OrchestratorHealth health = orchestrator.health();
+    ctx.status(
+        health.status() == OrchestratorHealth.Status.DOWN
+            ? HttpStatus.SERVICE_UNAVAILABLE
+            : HttpStatus.OK);
+    ctx.json(json.health(health));
   }
 
   /** {@code POST /reports/{type}}: stores the job and answers 202 with where to poll. */

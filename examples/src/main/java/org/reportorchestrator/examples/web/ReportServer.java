@@ -12,6 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.ReportOrchestrator;
@@ -19,6 +22,8 @@ import org.reportorchestrator.RetryPolicy;
 import org.reportorchestrator.examples.InventoryExportTask;
 import org.reportorchestrator.examples.SalesSummaryTask;
 import org.reportorchestrator.jdbc.JdbcJobRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +47,8 @@ public final class ReportServer implements Callable<Integer> {
   static final String STATUS_PAGE = "/status-page";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static final Logger log = LoggerFactory.getLogger(ReportServer.class);
 
   @Option(
       names = "--port",
@@ -72,6 +79,14 @@ public final class ReportServer implements Callable<Integer> {
       defaultValue = "4",
       description = "worker threads (default: ${DEFAULT-VALUE})")
   int workers;
+
+  @Option(
+      names = "--sample-seconds",
+      defaultValue = "10",
+      description =
+          "how often the status page's chart reads the store's statistics; it keeps an hour of"
+              + " samples (default: ${DEFAULT-VALUE})")
+  int sampleSeconds = 10;
 
   public static void main(String[] args) {
     int exitCode = new CommandLine(new ReportServer()).execute(args);
@@ -119,6 +134,11 @@ public final class ReportServer implements Callable<Integer> {
     if (password != null) {
       storeBuilder.password(password);
     }
+    if (sampleSeconds < 1 || sampleSeconds > 600) {
+      throw new IllegalArgumentException(
+          "--sample-seconds must be between 1 and 600: " + sampleSeconds);
+    }
+    Duration sampleInterval = Duration.ofSeconds(sampleSeconds);
     JdbcJobRepository store = storeBuilder.build();
     Running running;
     try {
@@ -129,11 +149,14 @@ public final class ReportServer implements Callable<Integer> {
               .pollInterval(Duration.ofMillis(200))
               .retryPolicy(
                   new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 2.0, 0.1))
-              .shutdownGracePeriod(Duration.ofSeconds(10));
+              .shutdownGracePeriod(Duration.ofSeconds(10))
+              .statisticsInterval(sampleInterval);
       types.forEach(type -> builder.register(type.name(), type.task()));
       ReportOrchestrator orchestrator = builder.build();
-      Javalin http = http(new ReportRoutes(orchestrator, types, new JsonViews(MAPPER)));
-      running = new Running(http, orchestrator, store);
+      ActivityHistory activity =
+          new ActivityHistory((int) (Duration.ofHours(1).toSeconds() / sampleSeconds));
+      Javalin http = http(new ReportRoutes(orchestrator, types, new JsonViews(MAPPER), activity));
+      running = new Running(http, orchestrator, store, activity, sampleInterval);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -150,6 +173,8 @@ public final class ReportServer implements Callable<Integer> {
           config.startup.showOldJavalinVersionWarning = false;
           config.jsonMapper(new JavalinJackson(MAPPER, false));
           config.http.prefer405over404 = true;
+          // uPlot, the chart library, from its WebJar at /webjars/uplot/<version>/...
+          config.staticFiles.enableWebjars();
           config.staticFiles.add(
               files -> {
                 files.hostedPath = "/";
@@ -166,22 +191,49 @@ public final class ReportServer implements Callable<Integer> {
     private final Javalin http;
     private final ReportOrchestrator orchestrator;
     private final JdbcJobRepository store;
+    private final ActivityHistory activity;
+    private final Duration sampleInterval;
+    private final ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "report-server-activity");
+              thread.setDaemon(true);
+              return thread;
+            });
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Running(Javalin http, ReportOrchestrator orchestrator, JdbcJobRepository store) {
+    private Running(
+        Javalin http,
+        ReportOrchestrator orchestrator,
+        JdbcJobRepository store,
+        ActivityHistory activity,
+        Duration sampleInterval) {
       this.http = http;
       this.orchestrator = orchestrator;
       this.store = store;
+      this.activity = activity;
+      this.sampleInterval = sampleInterval;
     }
 
     private void start(String host, int port) {
       try {
         orchestrator.start();
+        long millis = sampleInterval.toMillis();
+        sampler.scheduleAtFixedRate(this::sample, 0, millis, TimeUnit.MILLISECONDS);
         http.start(host, port);
       } catch (RuntimeException e) {
         close();
         throw e;
+      }
+    }
+
+    /** One chart sample; a store that does not answer leaves a gap rather than a wrong point. */
+    private void sample() {
+      try {
+        activity.record(orchestrator.statistics());
+      } catch (RuntimeException e) {
+        log.debug("no activity sample: the statistics could not be read", e);
       }
     }
 
@@ -199,6 +251,7 @@ public final class ReportServer implements Callable<Integer> {
       if (!closed.compareAndSet(false, true)) {
         return;
       }
+      sampler.shutdownNow();
       try {
         http.stop();
       } finally {

@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +40,9 @@ class ReportServerTest {
   void startServer() {
     ReportServer command = new ReportServer();
     String url = "jdbc:h2:mem:web-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    new CommandLine(command).parseArgs("--port", "0", "--host", "127.0.0.1", "--jdbc-url", url);
+    new CommandLine(command)
+        .parseArgs(
+            "--port", "0", "--host", "127.0.0.1", "--jdbc-url", url, "--sample-seconds", "1");
     server = command.start();
     base = "http://127.0.0.1:" + server.port();
   }
@@ -176,6 +180,67 @@ class ReportServerTest {
     assertThat(error.get("stackTrace").asText())
         .startsWith("org.reportorchestrator.NonRetryableException: unknown warehouse")
         .contains("\tat org.reportorchestrator.examples.InventoryExportTask.run(");
+  }
+
+  @Test
+  void statisticsCountTheWholeStoreByTypeAndStateAndTheNodeIsHealthy() throws Exception {
+    String failing =
+        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"atlantis\"}", null));
+    String passing =
+        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"oslo\"}", null));
+    awaitState(failing, "FAILED");
+    awaitState(passing, "COMPLETED");
+
+    waiting()
+        .until(
+            () -> {
+              JsonNode counts = JSON.readTree(get("/stats").body()).at("/types/0/counts");
+              return counts.path("FAILED").asInt() == 1 && counts.path("COMPLETED").asInt() == 1;
+            });
+    JsonNode stats = JSON.readTree(get("/stats").body());
+    assertThat(stats.get("types")).hasSize(1);
+    assertThat(stats.at("/types/0/type").asText()).isEqualTo("inventory-export");
+    assertThat(stats.at("/types/0/counts/REQUESTED").asInt()).isZero();
+    assertThat(stats.get("due").asInt()).isZero();
+    assertThat(stats.get("lagSeconds").asDouble()).isZero();
+
+    HttpResponse<String> health = get("/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    JsonNode node = JSON.readTree(health.body());
+    assertThat(node.get("status").asText()).isEqualTo("UP");
+    assertThat(node.get("schedulerAlive").asBoolean()).isTrue();
+    assertThat(node.get("workers").asInt()).isEqualTo(4);
+    assertThat(node.get("problems")).isEmpty();
+  }
+
+  @Test
+  void theActivityChartGetsASampleForEachReadingOfTheStatistics() throws Exception {
+    waiting().until(() -> JSON.readTree(get("/stats/activity").body()).get("samples").size() >= 2);
+
+    JsonNode samples = JSON.readTree(get("/stats/activity").body()).get("samples");
+    assertThat(samples.get(0).get("finishedPerMinute").isNull())
+        .as("the first reading has nothing to compare with")
+        .isTrue();
+    assertThat(samples.get(1).get("finishedPerMinute").asDouble()).isZero();
+    assertThat(Instant.parse(samples.get(1).get("at").asText()))
+        .isAfter(Instant.parse(samples.get(0).get("at").asText()));
+  }
+
+  @Test
+  void theChartLibraryThePageLoadsIsServedFromItsWebJar() throws Exception {
+    String page = get("/").body() + get("/js/overview.js").body();
+    Matcher webjars = Pattern.compile("/webjars/[^'\"]+").matcher(page);
+    List<String> paths = new ArrayList<>();
+    while (webjars.find()) {
+      paths.add(webjars.group());
+    }
+
+    assertThat(paths)
+        .anyMatch(path -> path.endsWith(".js"))
+        .anyMatch(path -> path.endsWith(".css"));
+    for (String path : paths) {
+      assertThat(get(path).statusCode()).as(path).isEqualTo(200);
+    }
   }
 
   @Test

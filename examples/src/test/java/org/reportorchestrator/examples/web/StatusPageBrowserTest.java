@@ -76,7 +76,8 @@ class StatusPageBrowserTest {
     requireBrowser();
     ReportServer command = new ReportServer();
     String url = "jdbc:h2:mem:page-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    new CommandLine(command).parseArgs("--port", "0", "--jdbc-url", url, "--workers", "4");
+    new CommandLine(command)
+        .parseArgs("--port", "0", "--jdbc-url", url, "--workers", "4", "--sample-seconds", "1");
     server =
         command.start(
             List.of(
@@ -245,6 +246,53 @@ class StatusPageBrowserTest {
     awaitState("RUNNING");
     gate("ledger-1999").countDown();
     awaitState("COMPLETED");
+  }
+
+  @Test
+  void theOverviewCountsJobsByTypeAndStateLinksToThemAndChartsTheLastHour() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(submitOverHttp("quick-report", "{}"));
+    }
+    String failed = submitOverHttp("inventory-export", "{\"warehouse\":\"atlantis\"}");
+
+    openList();
+    By completedQuick =
+        By.cssSelector("#counts-body tr[data-type='quick-report'] td[data-state='COMPLETED']");
+    waitUntil(
+        driver ->
+            Integer.parseInt(driver.findElement(completedQuick).getDomAttribute("data-count"))
+                >= ids.size());
+    waitUntil(
+        driver ->
+            Integer.parseInt(
+                    driver
+                        .findElement(
+                            By.cssSelector(
+                                "#counts-body tr[data-type='inventory-export']"
+                                    + " td[data-state='FAILED']"))
+                        .getDomAttribute("data-count"))
+                >= 1);
+    WebElement chart =
+        waitUntil(
+            driver -> {
+              WebElement holder = driver.findElement(By.id("activity-chart"));
+              return Integer.parseInt(holder.getDomAttribute("data-samples")) >= 2
+                      && !holder.findElements(By.tagName("canvas")).isEmpty()
+                  ? holder
+                  : null;
+            });
+    assertThat(chart.findElement(By.tagName("canvas")).getSize().getWidth()).isPositive();
+    screenshot("overview.png");
+
+    browser.findElement(completedQuick).findElement(By.tagName("a")).click();
+
+    waitUntil(ExpectedConditions.urlContains("state=COMPLETED"));
+    assertThat(browser.getCurrentUrl()).contains("type=quick-report");
+    for (String id : ids) {
+      awaitRow(id, "COMPLETED");
+    }
+    assertThat(browser.findElements(row(failed))).isEmpty();
   }
 
   @Test

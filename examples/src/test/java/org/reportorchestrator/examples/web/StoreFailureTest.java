@@ -61,7 +61,11 @@ class StoreFailureTest {
             .build()) {
       Javalin http =
           ReportServer.http(
-              new ReportRoutes(orchestrator, List.of(type), new JsonViews(new ObjectMapper())));
+              new ReportRoutes(
+                  orchestrator,
+                  List.of(type),
+                  new JsonViews(new ObjectMapper()),
+                  new ActivityHistory(2)));
       http.start("127.0.0.1", 0);
       try {
         String base = "http://127.0.0.1:" + http.port();
