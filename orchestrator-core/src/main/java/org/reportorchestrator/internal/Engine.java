@@ -302,23 +302,30 @@ public final class Engine {
     StoredJob before = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
     StateMachine.requireLegal(id, before.state(), JobState.REQUESTED);
     Instant now = settings.clock().instant();
-    if (!repository.requeue(id, now)) {
-      // another operator's retry (or a purge) came first
-      StoredJob after = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
-      throw new IllegalStateTransitionException(id, after.state(), JobState.REQUESTED);
+    List<JobId> ids = List.of(id);
+    // a claim of the requeued job (here at once, or at the next poll) waits for this event
+    listeners.announcing(ids);
+    try {
+      if (!repository.requeue(id, now)) {
+        // another operator's retry (or a purge) came first
+        StoredJob after = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        throw new IllegalStateTransitionException(id, after.state(), JobState.REQUESTED);
+      }
+      wakeScheduler();
+      listeners.fire(
+          new JobTransition(
+              id,
+              before.reportType(),
+              before.state(),
+              JobState.REQUESTED,
+              now,
+              0,
+              settings.nodeId(),
+              null),
+          OrchestratorMetrics.Outcome.REQUEUED);
+    } finally {
+      listeners.announced(ids);
     }
-    wakeScheduler();
-    listeners.fire(
-        new JobTransition(
-            id,
-            before.reportType(),
-            before.state(),
-            JobState.REQUESTED,
-            now,
-            0,
-            settings.nodeId(),
-            null),
-        OrchestratorMetrics.Outcome.REQUEUED);
   }
 
   public int purgeFinishedBefore(Instant cutoff) {

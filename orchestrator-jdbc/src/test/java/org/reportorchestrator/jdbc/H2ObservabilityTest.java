@@ -1,0 +1,19 @@
+package org.reportorchestrator.jdbc;
+
+import org.reportorchestrator.ObservabilityContract;
+import org.reportorchestrator.spi.JobRepository;
+
+class H2ObservabilityTest extends ObservabilityContract {
+  private static final String URL = H2Databases.inMemoryUrl();
+  private final ScratchTables tables = ScratchTables.h2(() -> URL);
+
+  @Override
+  protected JobRepository newRepository() {
+    return tables.open();
+  }
+
+  @Override
+  protected void closeRepository(JobRepository repository) {
+    tables.close(repository);
+  }
+}
