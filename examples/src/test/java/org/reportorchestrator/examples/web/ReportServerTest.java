@@ -150,12 +150,7 @@ class ReportServerTest {
 
   @Test
   void failedJobsAreListedByStateAndTypeWithTheirErrorButNoStackTrace() throws Exception {
-    String failing =
-        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"atlantis\"}", null));
-    String passing =
-        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"oslo\"}", null));
-    awaitState(failing, "FAILED");
-    awaitState(passing, "COMPLETED");
+    String failing = oneFailedAndOneCompletedExport();
 
     JsonNode page =
         JSON.readTree(get("/reports?state=failed&type=inventory-export&limit=10").body());
@@ -184,12 +179,7 @@ class ReportServerTest {
 
   @Test
   void statisticsCountTheWholeStoreByTypeAndStateAndTheNodeIsHealthy() throws Exception {
-    String failing =
-        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"atlantis\"}", null));
-    String passing =
-        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"oslo\"}", null));
-    awaitState(failing, "FAILED");
-    awaitState(passing, "COMPLETED");
+    oneFailedAndOneCompletedExport();
 
     waiting()
         .until(
@@ -319,6 +309,17 @@ class ReportServerTest {
     assertThat(error(get(unknown + "/result"), 404)).contains("no job with id");
     assertThat(error(send(request(unknown).DELETE().build()), 404)).contains("no job with id");
     assertThat(error(get("/reports/not-a-uuid"), 404)).contains("not-a-uuid");
+  }
+
+  /** Runs an export that fails and one that completes; returns the failed one's id. */
+  private String oneFailedAndOneCompletedExport() throws Exception {
+    String failing =
+        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"atlantis\"}", null));
+    String passing =
+        submittedId(post("/reports/inventory-export", "{\"warehouse\":\"oslo\"}", null));
+    awaitState(failing, "FAILED");
+    awaitState(passing, "COMPLETED");
+    return failing;
   }
 
   private JsonNode awaitState(String id, String state) {
