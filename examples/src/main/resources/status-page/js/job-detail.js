@@ -186,6 +186,7 @@ function historyPart(id) {
   const list = el('ol', { id: 'job-history', class: 'timeline' });
   const problem = el('p', { class: 'problem', role: 'alert', hidden: true });
   let shownFor = null;
+  let latest = 0; // a reply to an older request must not replace a newer one
   const element = el('section', { class: 'history' }, el('h3', {}, 'History'), list, problem);
   return {
     element,
@@ -195,14 +196,20 @@ function historyPart(id) {
         return;
       }
       shownFor = key;
+      const request = ++latest;
       try {
         const { entries } = await getJobHistory(id);
+        if (request !== latest) {
+          return;
+        }
         showProblem(problem, null);
         replaceChildren(list, entries.map(historyEntry));
         list.dataset.entries = String(entries.length);
       } catch (e) {
-        shownFor = null;
-        showProblem(problem, e);
+        if (request === latest) {
+          shownFor = null;
+          showProblem(problem, e);
+        }
       }
     },
   };

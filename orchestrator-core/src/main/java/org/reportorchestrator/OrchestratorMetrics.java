@@ -80,4 +80,11 @@ public interface OrchestratorMetrics {
 
   /** A call to the store failed; {@code operation} names it ({@code claim}, {@code apply}, ...). */
   default void storeFailed(String operation, RuntimeException failure) {}
+
+  /**
+   * The orchestrator closed: nothing is called after this. An implementation removes what it
+   * registered for it, so that a registry outliving the orchestrator neither keeps it reachable nor
+   * reports its last values.
+   */
+  default void close() {}
 }

@@ -125,8 +125,12 @@ public abstract class ObservabilityContract extends OrchestratorFixture {
   @Test
   void healthOfANodeThatOnlySubmitsFollowsItsStoreCalls() {
     FaultyRepository faulty = new FaultyRepository(repository);
-    ReportOrchestrator web = unstarted(b -> b.repository(faulty).submitOnly("stock"));
+    ReportOrchestrator web =
+        unstarted(
+            b -> b.repository(faulty).submitOnly("stock").statisticsInterval(Duration.ofHours(1)));
     web.submit(ReportRequest.of("stock"));
+    // read once now, so that no health() below starts a background read that could land late
+    web.statistics();
 
     OrchestratorHealth up = web.health();
     assertThat(up.status()).isEqualTo(OrchestratorHealth.Status.UP);
@@ -355,6 +359,23 @@ public abstract class ObservabilityContract extends OrchestratorFixture {
 
     assertThatThrownBy(() -> unstarted(b -> b.metrics(metrics).submitOnly("report")))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closingTheOrchestratorRemovesItsMetersFromTheRegistry() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ReportOrchestrator node =
+        started(
+            b ->
+                b.metrics(new MicrometerMetrics(registry))
+                    .register("report", context -> ReportResult.empty()));
+    node.awaitCompletion(node.submit(ReportRequest.of("report")), Duration.ofSeconds(60));
+    assertThat(registry.find(MicrometerMetrics.TRANSITIONS).counters()).isNotEmpty();
+    assertThat(registry.find(MicrometerMetrics.DUE).gauges()).isNotEmpty();
+
+    node.close();
+
+    assertThat(registry.getMeters()).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------

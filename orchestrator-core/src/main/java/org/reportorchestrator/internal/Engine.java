@@ -472,6 +472,7 @@ public final class Engine {
         ticks.shutdownNow();
       }
       statistics.close();
+      listeners.metrics().close();
       waiters.closeAll(new IllegalStateException("orchestrator closed while waiting for the job"));
       LOG.info("orchestrator {} closed", settings.nodeId());
       if (interrupted) {

@@ -82,4 +82,15 @@ final class MetricsHook {
       LOG.debug("metrics {} failed again", metrics, e);
     }
   }
+
+  void close() {
+    OrchestratorMetrics target = metrics;
+    if (target != null) {
+      try {
+        target.close();
+      } catch (RuntimeException e) {
+        fault(e);
+      }
+    }
+  }
 }

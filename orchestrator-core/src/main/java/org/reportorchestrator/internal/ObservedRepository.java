@@ -9,6 +9,7 @@ import org.reportorchestrator.DataRejectedException;
 import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
@@ -46,11 +47,12 @@ final class ObservedRepository implements JobRepository {
       health.succeeded();
       metrics.storeFailed(operation, rejected);
       throw rejected;
-    } catch (RuntimeException failure) {
+    } catch (StorageException failure) {
       health.failed(failure);
       metrics.storeFailed(operation, failure);
       throw failure;
     }
+    // anything else (a caller's bad argument, a bug) is not the store failing to answer
     health.succeeded();
     return result;
   }

@@ -2,16 +2,19 @@ package org.reportorchestrator.micrometer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -79,6 +82,8 @@ public final class MicrometerMetrics implements OrchestratorMetrics {
   private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
   private final Map<String, Counter> storeErrors = new ConcurrentHashMap<>();
   private volatile @Nullable Gauges gauges;
+  private final List<Meter> registered = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   /** Meters in {@code registry}, tagged with their own tags only. */
   public MicrometerMetrics(MeterRegistry registry) {
@@ -103,83 +108,117 @@ public final class MicrometerMetrics implements OrchestratorMetrics {
           "this MicrometerMetrics serves an orchestrator already; give each its own");
     }
     gauges = source;
-    Gauge.builder(WORKERS_UTILIZATION, source, MicrometerMetrics::utilization)
-        .tags(commonTags)
-        .description("busy workers / workers of this node")
-        .strongReference(true)
-        .register(registry);
+    registered.add(
+        Gauge.builder(WORKERS_UTILIZATION, source, MicrometerMetrics::utilization)
+            .tags(commonTags)
+            .description("busy workers / workers of this node")
+            .strongReference(true)
+            .register(registry));
     for (String type : source.reportTypes()) {
       runningOf(type);
       Tags tags = commonTags.and(TAG_REPORT_TYPE, type);
-      Gauge.builder(DUE, source, read -> due(read, type))
-          .tags(tags)
-          .description("due jobs of the whole store, from the statistics cache")
-          .strongReference(true)
-          .register(registry);
-      TimeGauge.builder(LAG, source, TimeUnit.MILLISECONDS, read -> lagMillis(read, type))
-          .tags(tags)
-          .description("how long the oldest due job has waited, from the statistics cache")
-          .strongReference(true)
-          .register(registry);
+      registered.add(
+          Gauge.builder(DUE, source, read -> due(read, type))
+              .tags(tags)
+              .description("due jobs of the whole store, from the statistics cache")
+              .strongReference(true)
+              .register(registry));
+      registered.add(
+          TimeGauge.builder(LAG, source, TimeUnit.MILLISECONDS, read -> lagMillis(read, type))
+              .tags(tags)
+              .description("how long the oldest due job has waited, from the statistics cache")
+              .strongReference(true)
+              .register(registry));
     }
   }
 
   @Override
   public void transition(String reportType, Outcome outcome) {
+    if (closed) {
+      return;
+    }
     String outcomeTag = outcome.name().toLowerCase(Locale.ROOT);
     transitions
         .computeIfAbsent(
             reportType + '\0' + outcomeTag,
             key ->
-                Counter.builder(TRANSITIONS)
-                    .tags(commonTags.and(TAG_REPORT_TYPE, reportType, TAG_OUTCOME, outcomeTag))
-                    .description("job transitions written by this node")
-                    .register(registry))
+                track(
+                    Counter.builder(TRANSITIONS)
+                        .tags(commonTags.and(TAG_REPORT_TYPE, reportType, TAG_OUTCOME, outcomeTag))
+                        .description("job transitions written by this node")
+                        .register(registry)))
         .increment();
   }
 
   @Override
   public void attemptStarted(String reportType, Duration queueWait) {
+    if (closed) {
+      return;
+    }
     runningOf(reportType).incrementAndGet();
     queueWaits
         .computeIfAbsent(
             reportType,
             type ->
-                Timer.builder(QUEUE_WAIT)
-                    .tags(commonTags.and(TAG_REPORT_TYPE, type))
-                    .description("from a job's due time to the start of its attempt")
-                    .publishPercentiles(PERCENTILES)
-                    .register(registry))
+                track(
+                    Timer.builder(QUEUE_WAIT)
+                        .tags(commonTags.and(TAG_REPORT_TYPE, type))
+                        .description("from a job's due time to the start of its attempt")
+                        .publishPercentiles(PERCENTILES)
+                        .register(registry)))
         .record(queueWait);
   }
 
   @Override
   public void attemptFinished(String reportType, Duration runTime, boolean succeeded) {
+    if (closed) {
+      return;
+    }
     runningOf(reportType).decrementAndGet();
     String outcomeTag = succeeded ? "success" : "failure";
     runDurations
         .computeIfAbsent(
             reportType + '\0' + outcomeTag,
             key ->
-                Timer.builder(RUN_DURATION)
-                    .tags(commonTags.and(TAG_REPORT_TYPE, reportType, TAG_OUTCOME, outcomeTag))
-                    .description("how long a task ran")
-                    .publishPercentiles(PERCENTILES)
-                    .register(registry))
+                track(
+                    Timer.builder(RUN_DURATION)
+                        .tags(commonTags.and(TAG_REPORT_TYPE, reportType, TAG_OUTCOME, outcomeTag))
+                        .description("how long a task ran")
+                        .publishPercentiles(PERCENTILES)
+                        .register(registry)))
         .record(runTime);
   }
 
   @Override
   public void storeFailed(String operation, RuntimeException failure) {
+    if (closed) {
+      return;
+    }
     storeErrors
         .computeIfAbsent(
             operation,
             op ->
-                Counter.builder(STORE_ERRORS)
-                    .tags(commonTags.and(TAG_OPERATION, op))
-                    .description("store calls of this node that failed")
-                    .register(registry))
+                track(
+                    Counter.builder(STORE_ERRORS)
+                        .tags(commonTags.and(TAG_OPERATION, op))
+                        .description("store calls of this node that failed")
+                        .register(registry)))
         .increment();
+  }
+
+  /** Removes every meter this instance registered; later calls record nothing. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Meter meter : registered) {
+      registry.remove(meter);
+    }
+    registered.clear();
+  }
+
+  private <M extends Meter> M track(M meter) {
+    registered.add(meter);
+    return meter;
   }
 
   @Override
@@ -192,11 +231,12 @@ public final class MicrometerMetrics implements OrchestratorMetrics {
         reportType,
         type -> {
           AtomicInteger count = new AtomicInteger();
-          Gauge.builder(RUNNING, count, AtomicInteger::get)
-              .tags(commonTags.and(TAG_REPORT_TYPE, type))
-              .description("tasks running on this node")
-              .strongReference(true)
-              .register(registry);
+          registered.add(
+              Gauge.builder(RUNNING, count, AtomicInteger::get)
+                  .tags(commonTags.and(TAG_REPORT_TYPE, type))
+                  .description("tasks running on this node")
+                  .strongReference(true)
+                  .register(registry));
           return count;
         });
   }

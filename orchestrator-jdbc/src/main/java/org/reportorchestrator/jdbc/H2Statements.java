@@ -52,8 +52,19 @@ final class H2Statements extends Statements {
             + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token";
     selectCancelRequested =
         "SELECT id FROM " + jobs + " WHERE id IN (<ids>) AND cancel_requested = TRUE";
-    purgeResults = "DELETE FROM " + results + " WHERE job_id IN (<ids>)";
-    purgeJobs = "DELETE FROM " + jobs + " WHERE id IN (<ids>)";
+    // The ids were read without a lock, and an operator's retry may have taken a job back to the
+    // queue since: both deletes check again that the job is still finished, and finished early
+    // enough, so a retried job (and the result of its new run) stays.
+    String stillPurgeable =
+        " WHERE id IN (<ids>) AND state IN " + TERMINAL_STATES + " AND finished_at < :before";
+    purgeResults =
+        "DELETE FROM "
+            + results
+            + " WHERE job_id IN (SELECT id FROM "
+            + jobs
+            + stillPurgeable
+            + ")";
+    purgeJobs = "DELETE FROM " + jobs + stillPurgeable;
   }
 
   /** The plain insert: {@link #insertSkipsTakenKeys()} is false, so the store looks keys up. */
@@ -118,8 +129,13 @@ final class H2Statements extends Statements {
     if (ids.isEmpty()) {
       return 0;
     }
-    handle.createUpdate(purgeResults).bindList("ids", ids).execute();
-    return handle.createUpdate(purgeJobs).bindList("ids", ids).execute();
+    return deletePurgeable(handle, ids, before);
+  }
+
+  /** Deletes those of {@code ids} that are still purgeable, with their results. */
+  int deletePurgeable(Handle handle, List<UUID> ids, long before) {
+    handle.createUpdate(purgeResults).bindList("ids", ids).bind("before", before).execute();
+    return handle.createUpdate(purgeJobs).bindList("ids", ids).bind("before", before).execute();
   }
 
   /**

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the {@code history} column that {@link HistorySql} writes: one JSON array per line, {@code
@@ -17,14 +19,24 @@ import org.reportorchestrator.StorageException;
 final class HistoryText {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryText.class);
 
   private HistoryText() {}
 
+  /**
+   * The entries, oldest first. A line that is not an entry is left out and logged: one damaged line
+   * (a hand edit, say) must not hide the rest of a job's history.
+   */
   static List<JobHistoryEntry> read(String history) {
     List<JobHistoryEntry> entries = new ArrayList<>();
     for (String line : history.split("\n")) {
-      if (!line.isBlank()) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
         entries.add(entry(line));
+      } catch (RuntimeException e) {
+        LOG.warn("a job's history holds a line that is not an entry, left out: {}", line, e);
       }
     }
     return List.copyOf(entries);

@@ -210,7 +210,10 @@ final class JsonViews {
             .put("lastPollAt", iso(health.lastPollAt()))
             .put("lastStoreSuccessAt", iso(health.lastStoreSuccessAt()))
             .put("lastStoreErrorAt", iso(health.lastStoreErrorAt()))
-            .put("lastStoreError", health.lastStoreError())
+            // the error's own text can name hosts, users and tables: it stays in the server's log
+            .put(
+                "lastStoreError",
+                health.lastStoreError() == null ? null : "the job store failed; see the server log")
             .put("busyWorkers", health.busyWorkers())
             .put("workers", health.workers());
     Duration lag = health.lag();

@@ -219,7 +219,9 @@ public final class ReportServer implements Callable<Integer> {
     private void start(String host, int port) {
       try {
         orchestrator.start();
-        long millis = sampleInterval.toMillis();
+        // Twice per statistics interval: a reading is taken a little after the tick that asked
+        // for it, so at the same rate every other tick would find the cache still fresh.
+        long millis = Math.max(1, sampleInterval.toMillis() / 2);
         sampler.scheduleAtFixedRate(this::sample, 0, millis, TimeUnit.MILLISECONDS);
         http.start(host, port);
       } catch (RuntimeException e) {
