@@ -2,7 +2,9 @@ package org.reportorchestrator;
 
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -156,6 +158,11 @@ public final class FaultyRepository implements JobRepository {
   @Override
   public Optional<StoredJob> find(JobId id) {
     return call(() -> delegate.find(id));
+  }
+
+  @Override
+  public Map<JobId, JobState> states(Collection<JobId> ids) {
+    return call(() -> delegate.states(ids));
   }
 
   @Override
