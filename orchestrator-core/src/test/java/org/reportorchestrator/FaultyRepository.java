@@ -2,7 +2,9 @@ package org.reportorchestrator;
 
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +56,10 @@ public final class FaultyRepository implements JobRepository {
   public final AtomicInteger failedClaims = new AtomicInteger();
   public final AtomicInteger failedCalls = new AtomicInteger();
   public final AtomicInteger statisticsCalls = new AtomicInteger();
+  public final AtomicInteger findCalls = new AtomicInteger();
+
+  /** How many ids each {@code states} call asked about, in order. */
+  public final List<Integer> statesCalls = new CopyOnWriteArrayList<>();
 
   private final JobRepository delegate;
 
@@ -155,7 +161,14 @@ public final class FaultyRepository implements JobRepository {
 
   @Override
   public Optional<StoredJob> find(JobId id) {
+    findCalls.incrementAndGet();
     return call(() -> delegate.find(id));
+  }
+
+  @Override
+  public Map<JobId, JobState> states(Collection<JobId> ids) {
+    statesCalls.add(ids.size());
+    return call(() -> delegate.states(ids));
   }
 
   @Override

@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobNotFoundException;
 import org.reportorchestrator.JobSnapshot;
+import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.StoredJob;
 import org.slf4j.Logger;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Futures of callers waiting for jobs to finish. Completed at once when this node finishes the job,
- * and by {@link #pollAll()} for jobs that other nodes finish.
+ * and by {@link #pollAll()} for jobs that other nodes finish. Thread-safe.
  */
 final class JobWaiters {
 
@@ -45,14 +47,43 @@ final class JobWaiters {
     }
   }
 
+  /**
+   * Asks the store about every waited-for job at once: one {@link JobRepository#states} call per
+   * {@link JobRepository#MAX_IDS_PER_STATES_CALL} waited-for jobs, then a {@link
+   * JobRepository#find} only of those now terminal, for their final snapshot. Waiters of jobs that
+   * are no longer stored fail with {@link JobNotFoundException}. A store failure ends the poll; the
+   * next tick asks again.
+   */
   void pollAll() {
-    for (Map.Entry<JobId, CompletableFuture<JobSnapshot>> entry : List.copyOf(waiting.entrySet())) {
+    List<JobId> ids = List.copyOf(waiting.keySet());
+    for (int from = 0; from < ids.size(); from += JobRepository.MAX_IDS_PER_STATES_CALL) {
+      List<JobId> chunk =
+          ids.subList(from, Math.min(ids.size(), from + JobRepository.MAX_IDS_PER_STATES_CALL));
       try {
-        check(entry.getKey(), entry.getValue());
+        Map<JobId, JobState> states = repository.states(chunk);
+        for (JobId id : chunk) {
+          settle(id, states.get(id));
+        }
       } catch (RuntimeException e) {
-        LOG.debug("could not poll job {}: {}", entry.getKey(), e.toString());
+        LOG.debug("could not poll {} waited-for jobs: {}", chunk.size(), e.toString());
         return;
       }
+    }
+  }
+
+  /** Completes the waiters of a job whose state a poll read ({@code null}: not stored). */
+  private void settle(JobId id, @Nullable JobState state) {
+    CompletableFuture<JobSnapshot> future = waiting.get(id);
+    if (future == null) {
+      // finished on this node since the poll began
+      return;
+    }
+    if (state == null) {
+      waiting.remove(id, future);
+      future.completeExceptionally(new JobNotFoundException(id));
+    } else if (state.isTerminal()) {
+      // reads the final snapshot; a retry may have taken the job back to REQUESTED meanwhile
+      check(id, future);
     }
   }
 

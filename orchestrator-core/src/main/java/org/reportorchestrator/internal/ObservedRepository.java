@@ -2,13 +2,16 @@ package org.reportorchestrator.internal;
 
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.reportorchestrator.DataRejectedException;
 import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
 import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
@@ -115,6 +118,11 @@ final class ObservedRepository implements JobRepository {
   @Override
   public Optional<StoredJob> find(JobId id) {
     return call("find", () -> delegate.find(id));
+  }
+
+  @Override
+  public Map<JobId, JobState> states(Collection<JobId> ids) {
+    return call("states", () -> delegate.states(ids));
   }
 
   @Override

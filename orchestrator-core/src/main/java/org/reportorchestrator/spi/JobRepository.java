@@ -2,11 +2,14 @@ package org.reportorchestrator.spi;
 
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
 
 /**
  * Persists jobs and their lifecycle. Implementations must be thread-safe, and every conditional
@@ -19,6 +22,12 @@ import org.reportorchestrator.JobQuery;
  * is applied always has its entry. Each method says what its entries hold.
  */
 public interface JobRepository {
+
+  /**
+   * The most ids core passes to one {@link #states} call; it splits a larger set of waited-for jobs
+   * into calls of at most this many, so that a store can answer each call with one statement.
+   */
+  int MAX_IDS_PER_STATES_CALL = 1_000;
 
   /**
    * Inserts jobs in one unit: either every new job is stored or none is. A job whose idempotency
@@ -105,6 +114,22 @@ public interface JobRepository {
   List<StoredJob> findExpiredLeases(Instant now, int limit);
 
   Optional<StoredJob> find(JobId id);
+
+  /**
+   * The current state of each of {@code ids} that is stored, read in one call (one statement where
+   * the store has statements); an id that is not stored (never was, or was purged) is absent from
+   * the map. An id given twice is answered once; no ids, no answer (and no need to ask the store).
+   *
+   * <p>Core polls the jobs its callers wait for ({@code whenFinished}, {@code awaitCompletion})
+   * with it, on each timer tick: one call for all of them, or one per {@value
+   * #MAX_IDS_PER_STATES_CALL} if there are more, and then a {@link #find} only of each job the
+   * answer shows terminal, to complete its waiters with the final snapshot. A tick in which no
+   * waited-for job finished thus costs a thousand waiters one call, and only ids and states cross
+   * the wire. Core never passes more than {@value #MAX_IDS_PER_STATES_CALL} ids in one call.
+   *
+   * @return the states of the stored ones among {@code ids}
+   */
+  Map<JobId, JobState> states(Collection<JobId> ids);
 
   /** The job's history, oldest entry first; empty if no such job is stored. */
   Optional<List<JobHistoryEntry>> history(JobId id);

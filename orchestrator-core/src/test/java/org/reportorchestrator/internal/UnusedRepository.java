@@ -2,11 +2,14 @@ package org.reportorchestrator.internal;
 
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
@@ -81,6 +84,11 @@ abstract class UnusedRepository implements JobRepository {
   @Override
   public Optional<StoredJob> find(JobId id) {
     throw unused("find");
+  }
+
+  @Override
+  public Map<JobId, JobState> states(Collection<JobId> ids) {
+    throw unused("states");
   }
 
   @Override

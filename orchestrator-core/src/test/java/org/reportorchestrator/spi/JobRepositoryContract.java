@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -1809,6 +1810,85 @@ public abstract class JobRepositoryContract {
 
     assertThat(repository.insert(List.of(second)))
         .containsExactly(new InsertResult(second.id(), true));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // states
+
+  @Test
+  void statesNameTheStateOfEachStoredJobAndLeaveUnknownAndPurgedIdsOut() {
+    NewJob running = job().priority(5).build();
+    NewJob completed = job().priority(4).build();
+    NewJob failed = job().priority(3).build();
+    NewJob waitingForRetry = job().priority(2).build();
+    NewJob purged = job().priority(1).build();
+    NewJob queued = job().runAt(T0.plusSeconds(3600)).build();
+    NewJob cancelled = job().runAt(T0.plusSeconds(3600)).build();
+    repository.insert(
+        List.of(running, completed, failed, waitingForRetry, purged, queued, cancelled));
+    Map<JobId, StoredJob> claimed = byId(claim(NODE_A, 5, T0));
+    assertThat(claimed)
+        .containsOnlyKeys(
+            running.id(), completed.id(), failed.id(), waitingForRetry.id(), purged.id());
+    complete(claimed.get(purged.id()), T0.plusSeconds(1));
+    assertThat(repository.purgeFinished(T0.plusSeconds(5), 10)).isEqualTo(1);
+    complete(claimed.get(completed.id()), T0.plusSeconds(10));
+    assertThat(
+            repository.apply(
+                List.of(
+                    Transition.failed(
+                        claimed.get(failed.id()).lease(), T0.plusSeconds(10), error("x")))))
+        .containsExactly(true);
+    retry(claimed.get(waitingForRetry.id()), T0.plusSeconds(10), T0.plusSeconds(600));
+    assertThat(repository.cancelQueued(cancelled.id(), T0.plusSeconds(10))).isTrue();
+    JobId unknown = randomId();
+
+    Map<JobId, JobState> states =
+        repository.states(
+            List.of(
+                unknown,
+                running.id(),
+                completed.id(),
+                failed.id(),
+                waitingForRetry.id(),
+                purged.id(),
+                queued.id(),
+                cancelled.id(),
+                running.id()));
+
+    assertThat(states)
+        .containsOnly(
+            Map.entry(running.id(), JobState.RUNNING),
+            Map.entry(completed.id(), JobState.COMPLETED),
+            Map.entry(failed.id(), JobState.FAILED),
+            Map.entry(waitingForRetry.id(), JobState.REQUESTED),
+            Map.entry(queued.id(), JobState.REQUESTED),
+            Map.entry(cancelled.id(), JobState.CANCELLED));
+  }
+
+  @Test
+  void statesOfNoIdsOrOnlyUnknownIdsAreEmpty() {
+    repository.insert(List.of(job().build()));
+
+    assertThat(repository.states(List.of())).isEmpty();
+    assertThat(repository.states(Set.of(randomId(), randomId()))).isEmpty();
+  }
+
+  @Test
+  void statesAnswerAsManyIdsAsCorePassesInOneCall() {
+    int stored = JobRepository.MAX_IDS_PER_STATES_CALL / 2;
+    List<NewJob> jobs = IntStream.range(0, stored).mapToObj(i -> job().build()).toList();
+    repository.insert(jobs);
+    List<JobId> ids = new ArrayList<>(newIds(jobs));
+    while (ids.size() < JobRepository.MAX_IDS_PER_STATES_CALL) {
+      ids.add(randomId());
+    }
+    Collections.shuffle(ids, new Random(42));
+
+    Map<JobId, JobState> states = repository.states(ids);
+
+    assertThat(states).containsOnlyKeys(newIds(jobs));
+    assertThat(states.values()).containsOnly(JobState.REQUESTED);
   }
 
   // ---------------------------------------------------------------------------------------------

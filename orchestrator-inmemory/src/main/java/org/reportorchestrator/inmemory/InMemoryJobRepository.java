@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -353,6 +354,26 @@ public final class InMemoryJobRepository implements JobRepository {
   public Optional<StoredJob> find(JobId id) {
     Objects.requireNonNull(id, "id");
     return locked(() -> Optional.ofNullable(jobs.get(id)).map(JobRow::snapshot));
+  }
+
+  /** Looks each id up under the lock: {@code O(ids)}, with no copy of a row. */
+  @Override
+  public Map<JobId, JobState> states(Collection<JobId> ids) {
+    Objects.requireNonNull(ids, "ids");
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    return locked(
+        () -> {
+          Map<JobId, JobState> states = new HashMap<>();
+          for (JobId id : ids) {
+            JobRow row = jobs.get(Objects.requireNonNull(id, "ids must not contain null"));
+            if (row != null) {
+              states.put(id, row.state);
+            }
+          }
+          return Collections.unmodifiableMap(states);
+        });
   }
 
   @Override

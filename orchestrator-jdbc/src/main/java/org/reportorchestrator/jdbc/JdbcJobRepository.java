@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -484,6 +486,40 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
                 .bind("id", id.value())
                 .map(StoredJobMapper.INSTANCE)
                 .findOne());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One statement, {@code SELECT id, state ... WHERE id = ANY(?)} with the ids bound as one
+   * array, whatever their number: the statement's text does not grow with them.
+   */
+  @Override
+  public Map<JobId, JobState> states(Collection<JobId> ids) {
+    Objects.requireNonNull(ids, "ids");
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    UUID[] values = new UUID[ids.size()];
+    int i = 0;
+    for (JobId id : ids) {
+      values[i++] = Objects.requireNonNull(id, "ids must not contain null").value();
+    }
+    return connections.withHandle(
+        "read the states of jobs",
+        handle -> {
+          Map<JobId, JobState> states = new HashMap<>();
+          handle
+              .createQuery(statements.selectStates)
+              .bindArray("ids", UUID.class, (Object[]) values)
+              .map(
+                  (rs, ctx) ->
+                      Map.entry(
+                          new JobId(rs.getObject(1, UUID.class)),
+                          JobState.valueOf(rs.getString(2))))
+              .forEach(entry -> states.put(entry.getKey(), entry.getValue()));
+          return Collections.unmodifiableMap(states);
+        });
   }
 
   @Override

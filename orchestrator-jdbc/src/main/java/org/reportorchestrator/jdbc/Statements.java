@@ -82,6 +82,10 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   final String requestCancellation;
   final String findExpiredLeases;
   final String findById;
+
+  /** The id and state of each stored job among {@code :ids}, an array: one probe each by key. */
+  final String selectStates;
+
   final String openResult;
 
   /** The ids of up to {@code :limit} jobs that finished before {@code :before}, oldest first. */
@@ -197,6 +201,7 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " WHERE state = 'RUNNING' AND lease_expires_at < :now"
             + " ORDER BY lease_expires_at, id LIMIT :limit";
     findById = "SELECT " + COLUMNS + " FROM " + jobs + " WHERE id = :id";
+    selectStates = "SELECT id, state FROM " + jobs + " WHERE id = ANY(:ids)";
     openResult =
         "SELECT r.content FROM "
             + jobs
