@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -315,11 +316,15 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
               .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
               .forEach(entry -> running.put(entry.getKey(), entry.getValue()));
           List<StoredJob> claimed = new ArrayList<>();
-          for (String type : limited) {
+          for (Map.Entry<String, Integer> max : new TreeMap<>(request.runningLimits()).entrySet()) {
+            String type = max.getKey();
+            if (!limited.contains(type)) {
+              continue;
+            }
             long room =
                 Math.min(
                     request.limit() - claimed.size(),
-                    request.runningLimits().get(type) - running.getOrDefault(type, 0L));
+                    max.getValue() - running.getOrDefault(type, 0L));
             if (room > 0) {
               claimed.addAll(claimOf(handle, request, Set.of(type), (int) room));
             }
