@@ -2,7 +2,11 @@ package org.reportorchestrator.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * The one thread that finds work: claims due jobs for free worker slots. Polls at the configured
  * interval, and at once when this node submits a job or a worker frees a slot. Maintenance
  * (rescues, purges) runs on a thread of its own, so a slow purge never delays a claim.
+ *
+ * <p>A report type with a cluster-wide running limit that a claim returned no job of (it is at its
+ * limit, or has nothing due) is left out of the claims that follow until a poll interval has passed
+ * or this node submits a job, so that a backlog of other types is drained without taking that
+ * type's lock on every claim, and a type at its limit never makes the node spin.
  */
 final class Scheduler {
 
@@ -33,6 +42,18 @@ final class Scheduler {
   private volatile boolean running = true;
 
   private volatile boolean backlog = true;
+
+  /** The cluster-wide running limits of this node's types; unlimited types are absent. */
+  private final Map<String, Integer> runningLimits;
+
+  /**
+   * Limited types that the last claim naming them returned no job of, with the {@link
+   * System#nanoTime()} until which claims leave them out. Only the scheduler thread touches it.
+   */
+  private final Map<String, Long> restingUntil = new HashMap<>();
+
+  /** Set by a submit's wake-up: every resting type is worth a claim again. */
+  private volatile boolean restsEnded;
 
   /** When the loop last began a look for due jobs, by the node's clock; for health(). */
   private volatile @Nullable Instant lastPollAt;
@@ -51,6 +72,7 @@ final class Scheduler {
     this.pool = pool;
     this.listeners = listeners;
     this.thread = threads.newThread(this::loop);
+    this.runningLimits = settings.runningLimits();
   }
 
   void start() {
@@ -58,6 +80,7 @@ final class Scheduler {
   }
 
   void wakeUp() {
+    restsEnded = true;
     wakeUps.release();
   }
 
@@ -127,11 +150,18 @@ final class Scheduler {
       backlog = true;
       return false;
     }
-    int wanted = roundedDown(room);
     long startNanos = System.nanoTime();
+    Set<String> types = claimableTypes(startNanos);
+    if (types.isEmpty()) {
+      // every type is limited and resting: the next poll looks again
+      backlog = false;
+      return false;
+    }
+    int wanted = roundedDown(room);
     // The lease runs from this instant, read just before the claim, never from an older one.
-    List<StoredJob> claimed = claim(settings.clock().instant(), wanted);
+    List<StoredJob> claimed = claim(settings.clock().instant(), wanted, types);
     long tookNanos = System.nanoTime() - startNanos;
+    restLimitedTypesWithoutJobs(types, claimed, startNanos);
     averageClaimNanos =
         averageClaimNanos == 0
             ? tookNanos
@@ -158,18 +188,61 @@ final class Scheduler {
     return power >= 2 && room >= between ? between : power;
   }
 
-  /** Claims up to {@code limit} due jobs and tells the listeners; the caller runs them. */
+  /** This node's types but the resting ones. */
+  private Set<String> claimableTypes(long nowNanos) {
+    if (restsEnded) {
+      restsEnded = false;
+      restingUntil.clear();
+    }
+    restingUntil.values().removeIf(until -> nowNanos - until >= 0);
+    if (restingUntil.isEmpty()) {
+      return settings.tasks().keySet();
+    }
+    Set<String> types = new HashSet<>(settings.tasks().keySet());
+    types.removeAll(restingUntil.keySet());
+    return types;
+  }
+
+  /**
+   * Leaves the limited types the claim returned no job of out of the claims of the next poll
+   * interval: each is at its limit or has nothing due, and only a finished job or a submit changes
+   * that. The normal poll finds them again.
+   */
+  private void restLimitedTypesWithoutJobs(
+      Set<String> types, List<StoredJob> claimed, long claimNanos) {
+    if (runningLimits.isEmpty()) {
+      return;
+    }
+    Set<String> got = new HashSet<>();
+    for (StoredJob job : claimed) {
+      got.add(job.reportType());
+    }
+    long until = claimNanos + settings.pollInterval().toNanos();
+    for (String type : runningLimits.keySet()) {
+      if (types.contains(type) && !got.contains(type)) {
+        restingUntil.put(type, until);
+      }
+    }
+  }
+
+  /** Claims up to {@code limit} due jobs of every type this node runs; the caller runs them. */
   List<StoredJob> claim(Instant now, int limit) {
+    return claim(now, limit, settings.tasks().keySet());
+  }
+
+  /** Claims up to {@code limit} due jobs of {@code types} and tells the listeners. */
+  private List<StoredJob> claim(Instant now, int limit, Set<String> types) {
     List<StoredJob> claimed =
         settings
             .repository()
             .claim(
                 new ClaimRequest(
                     settings.nodeId(),
-                    settings.tasks().keySet(),
+                    types,
                     limit,
                     now,
-                    now.plus(settings.leaseDuration())));
+                    now.plus(settings.leaseDuration()),
+                    runningLimits));
     for (StoredJob job : claimed) {
       listeners.fireClaimed(
           new JobTransition(

@@ -2,6 +2,7 @@ package org.reportorchestrator.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,22 @@ public record Settings(
     Set<String> types = new TreeSet<>(tasks.keySet());
     types.addAll(submitOnlyTypes.keySet());
     return types;
+  }
+
+  /**
+   * Per report type this node runs, the most jobs of it that may run at once in the whole cluster;
+   * unlimited types are absent.
+   */
+  Map<String, Integer> runningLimits() {
+    Map<String, Integer> limits = new HashMap<>();
+    tasks.forEach(
+        (type, registration) -> {
+          Integer max = registration.options().maxRunningInCluster();
+          if (max != null) {
+            limits.put(type, max);
+          }
+        });
+    return Map.copyOf(limits);
   }
 
   RetryPolicy retryPolicyFor(String reportType) {

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
@@ -643,6 +644,157 @@ public abstract class JobRepositoryContract {
       assertThat(stored.attempt()).isEqualTo(1);
       assertThat(stored.ownerNode()).isEqualTo(claimers.get(job.id()));
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // running limits
+
+  @Test
+  void runningLimitCapsWhatOneClaimTakesOfItsType() {
+    List<NewJob> sales =
+        IntStream.range(0, 5).mapToObj(i -> job().type("sales").priority(5).build()).toList();
+    List<NewJob> stock = IntStream.range(0, 3).mapToObj(i -> job().type("stock").build()).toList();
+    repository.insert(sales);
+    repository.insert(stock);
+
+    List<StoredJob> claimed = claimLimited(NODE_A, 10, Map.of("sales", 2));
+
+    assertThat(claimed).filteredOn(job -> job.reportType().equals("sales")).hasSize(2);
+    assertThat(claimed)
+        .filteredOn(job -> job.reportType().equals("stock"))
+        .extracting(StoredJob::id)
+        .containsExactlyInAnyOrderElementsOf(newIds(stock));
+    assertThat(running("sales")).isEqualTo(2);
+  }
+
+  @Test
+  void runningJobsOfTheTypeCountAgainstItsLimitUntilTheyFinish() {
+    repository.insert(IntStream.range(0, 6).mapToObj(i -> job().type("sales").build()).toList());
+    Map<String, Integer> limits = Map.of("sales", 3);
+    List<StoredJob> unlimited =
+        repository.claim(new ClaimRequest(NODE_B, Set.of("sales"), 2, T0, T0.plus(LEASE)));
+    assertThat(unlimited).hasSize(2);
+
+    assertThat(claimLimited(NODE_A, 10, limits)).as("room for one more").hasSize(1);
+    assertThat(claimLimited(NODE_A, 10, limits)).as("at the limit").isEmpty();
+
+    complete(unlimited.get(0), T0.plusSeconds(1));
+    assertThat(claimLimited(NODE_A, 10, limits)).as("a finished job frees its place").hasSize(1);
+    retry(unlimited.get(1), T0.plusSeconds(1), T0.plusSeconds(1));
+    assertThat(claimLimited(NODE_A, 10, limits)).as("so does a retried one").hasSize(1);
+    assertThat(running("sales")).isEqualTo(3);
+  }
+
+  @Test
+  void typeAtItsLimitDoesNotHoldBackOtherTypes() {
+    repository.insert(
+        IntStream.range(0, 4).mapToObj(i -> job().type("sales").priority(9).build()).toList());
+    List<NewJob> stock = IntStream.range(0, 3).mapToObj(i -> job().type("stock").build()).toList();
+    repository.insert(stock);
+    Map<String, Integer> limits = Map.of("sales", 1);
+    assertThat(claimLimited(NODE_A, 1, limits))
+        .extracting(StoredJob::reportType)
+        .containsOnly("sales");
+
+    List<StoredJob> claimed = claimLimited(NODE_B, 3, limits);
+
+    assertThat(claimed)
+        .extracting(StoredJob::id)
+        .containsExactlyInAnyOrderElementsOf(newIds(stock));
+    assertThat(running("sales")).isEqualTo(1);
+  }
+
+  @Test
+  void runningLimitOfATypeNotRequestedChangesNothing() {
+    List<NewJob> stock = IntStream.range(0, 3).mapToObj(i -> job().type("stock").build()).toList();
+    repository.insert(stock);
+
+    List<StoredJob> claimed =
+        repository.claim(
+            new ClaimRequest(NODE_A, Set.of("stock"), 10, T0, T0.plus(LEASE), Map.of("sales", 1)));
+
+    assertThat(claimed)
+        .extracting(StoredJob::id)
+        .containsExactlyInAnyOrderElementsOf(newIds(stock));
+  }
+
+  @Test
+  void concurrentClaimersNeverTogetherExceedARunningLimit() throws Exception {
+    int limit = 3;
+    int perType = Math.max(60, hammerJobCount() / 10);
+    repository.insert(
+        IntStream.range(0, perType)
+            .mapToObj(i -> job().type("sales").priority(i % 3).build())
+            .toList());
+    List<NewJob> stock =
+        IntStream.range(0, perType).mapToObj(i -> job().type("stock").build()).toList();
+    repository.insert(stock);
+    Map<String, Integer> limits = Map.of("sales", limit);
+    // Held counts a job from after its claim returned until before its completion is written, so
+    // it never exceeds what the store holds RUNNING: a maximum above the limit is a breach.
+    AtomicInteger held = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    ConcurrentLinkedQueue<JobId> claimedStock = new ConcurrentLinkedQueue<>();
+
+    // churn: each claimed sales job is finished at once, so the limit's room keeps reopening
+    runConcurrently(
+        concurrentThreads(),
+        i -> {
+          List<StoredJob> claimed;
+          do {
+            claimed = claimLimited("node-" + i, 1 + i % 5, limits);
+            List<StoredJob> sales = new ArrayList<>();
+            for (StoredJob job : claimed) {
+              if (job.reportType().equals("sales")) {
+                sales.add(job);
+              } else {
+                claimedStock.add(job.id());
+              }
+            }
+            most.accumulateAndGet(held.addAndGet(sales.size()), Math::max);
+            for (StoredJob job : sales) {
+              held.decrementAndGet();
+              complete(job, T0.plusSeconds(1));
+            }
+          } while (!claimed.isEmpty());
+          return null;
+        });
+
+    assertThat(most.get()).isBetween(1, limit);
+    assertThat(claimedStock)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(newIds(stock));
+    assertThat(
+            repository.query(
+                JobQuery.all()
+                    .ofType("sales")
+                    .inStates(JobState.COMPLETED)
+                    .limit(JobQuery.MAX_LIMIT)))
+        .hasSize(perType);
+
+    // hold: nothing finishes, so the store's count after every claim is the whole story
+    repository.insert(IntStream.range(0, 40).mapToObj(i -> job().type("sales").build()).toList());
+    runConcurrently(
+        concurrentThreads(),
+        i -> {
+          while (!claimLimited("node-" + i, 1 + i % 3, limits).isEmpty()) {
+            // claim until nothing more may be taken
+          }
+          return null;
+        });
+    assertThat(running("sales")).isEqualTo(limit);
+  }
+
+  private List<StoredJob> claimLimited(String node, int limit, Map<String, Integer> limits) {
+    return repository.claim(
+        new ClaimRequest(node, CLAIMABLE_TYPES, limit, T0, T0.plus(LEASE), limits));
+  }
+
+  /** How many jobs of {@code type} the store holds RUNNING. */
+  private int running(String type) {
+    return repository
+        .query(JobQuery.all().ofType(type).inStates(JobState.RUNNING).limit(JobQuery.MAX_LIMIT))
+        .size();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -133,13 +133,16 @@ public final class InMemoryJobRepository implements JobRepository {
                 .computeIfAbsent(row.reportType, type -> new TreeSet<>(JobRow.CLAIM_ORDER))
                 .add(row);
           }
-          // the first jobs of each type, merged: the first 'limit' of all are among them
+          // the first jobs of each type, merged: the first 'limit' of all are among them; a
+          // limited type offers no more than its room below its limit
+          Map<String, Integer> room = runningRoom(request);
           List<JobRow> candidates = new ArrayList<>();
           for (String type : request.reportTypes()) {
             NavigableSet<JobRow> due = dueByType.getOrDefault(type, EMPTY);
+            int most = Math.min(request.limit(), room.getOrDefault(type, request.limit()));
             int taken = 0;
             for (JobRow row : due) {
-              if (taken == request.limit()) {
+              if (taken >= most) {
                 break;
               }
               // a job can be in due yet not due at this now only if callers' clocks disagree
@@ -170,6 +173,29 @@ public final class InMemoryJobRepository implements JobRepository {
           }
           return claimed;
         });
+  }
+
+  /**
+   * For each requested type with a running limit, how many more of its jobs may run: the limit less
+   * the running jobs of the type, at least 0. Reads the running rows once, under the lock.
+   */
+  private Map<String, Integer> runningRoom(ClaimRequest request) {
+    if (!request.hasRunningLimits()) {
+      return Map.of();
+    }
+    Map<String, Integer> room = new HashMap<>();
+    request
+        .runningLimits()
+        .forEach(
+            (type, max) -> {
+              if (request.reportTypes().contains(type)) {
+                room.put(type, max);
+              }
+            });
+    for (JobRow row : leased) {
+      room.computeIfPresent(row.reportType, (type, left) -> Math.max(0, left - 1));
+    }
+    return room;
   }
 
   @Override

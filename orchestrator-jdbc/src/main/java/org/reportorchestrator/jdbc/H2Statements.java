@@ -1,10 +1,14 @@
 package org.reportorchestrator.jdbc;
 
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.reportorchestrator.JobState;
@@ -17,6 +21,12 @@ import org.reportorchestrator.spi.LeaseExtension;
  * thread-safe.
  */
 final class H2Statements extends Statements {
+
+  /**
+   * Serialises the claims of limited types across every H2 store of this JVM: H2 runs embedded, so
+   * no other process claims from the same database. Held until the claim has committed.
+   */
+  private static final ReentrantLock RUNNING_LIMITS_LOCK = new ReentrantLock();
 
   private final String claim;
   private final String extendLease;
@@ -81,6 +91,23 @@ final class H2Statements extends Statements {
   @Override
   String claimTemplate() {
     return claim;
+  }
+
+  /**
+   * One JVM-wide lock around the whole transaction, commit included, so that the next claim of a
+   * limited type counts what this one wrote.
+   */
+  @Override
+  <T> T underRunningLimits(
+      Connections connections,
+      SortedSet<String> limitedTypes,
+      HandleCallback<T, SQLException> claim) {
+    RUNNING_LIMITS_LOCK.lock();
+    try {
+      return connections.inTransaction("claim jobs of limited types", claim);
+    } finally {
+      RUNNING_LIMITS_LOCK.unlock();
+    }
   }
 
   /** A batch of fenced updates, then a read of the cancellation flags, in one transaction. */

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -276,23 +279,77 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     return ids;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Without a running limit among the requested types, one statement in autocommit. With one,
+   * one transaction: it takes a lock per limited type (on PostgreSQL a transaction-scoped advisory
+   * lock whose key derives from the table prefix and the type; on H2 a JVM-wide lock), counts the
+   * running jobs of those types, claims up to each one's room below its limit, type by type, then
+   * the other types' jobs for what is left of the request's limit, and commits, which releases the
+   * locks. Claims of unlimited types never wait for the lock.
+   */
   @Override
   public List<StoredJob> claim(ClaimRequest request) {
     List<StoredJob> claimed =
-        connections.withHandle(
-            "claim jobs",
-            handle ->
-                handle
-                    .createQuery(statements.claim(request.limit()))
-                    .bind("node", request.nodeId())
-                    .bind("now", EpochMicros.of(request.now()))
-                    .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
-                    .bindArray("reportTypes", String.class, request.reportTypes().toArray())
-                    .map(StoredJobMapper.INSTANCE)
-                    .list());
+        request.hasRunningLimits()
+            ? claimWithRunningLimits(request)
+            : connections.withHandle(
+                "claim jobs",
+                handle -> claimOf(handle, request, request.reportTypes(), request.limit()));
     List<StoredJob> ordered = new ArrayList<>(claimed);
     ordered.sort(StoredJob.CLAIM_ORDER);
     return List.copyOf(ordered);
+  }
+
+  private List<StoredJob> claimWithRunningLimits(ClaimRequest request) {
+    SortedSet<String> limited = new TreeSet<>(request.runningLimits().keySet());
+    limited.retainAll(request.reportTypes());
+    Set<String> unlimited = new HashSet<>(request.reportTypes());
+    unlimited.removeAll(limited);
+    return statements.underRunningLimits(
+        connections,
+        limited,
+        handle -> {
+          Map<String, Long> running = new HashMap<>();
+          handle
+              .createQuery(statements.countRunning)
+              .bindArray("reportTypes", String.class, limited.toArray())
+              .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+              .forEach(entry -> running.put(entry.getKey(), entry.getValue()));
+          List<StoredJob> claimed = new ArrayList<>();
+          for (Map.Entry<String, Integer> max : new TreeMap<>(request.runningLimits()).entrySet()) {
+            String type = max.getKey();
+            if (!limited.contains(type)) {
+              continue;
+            }
+            long room =
+                Math.min(
+                    request.limit() - claimed.size(),
+                    max.getValue() - running.getOrDefault(type, 0L));
+            if (room > 0) {
+              claimed.addAll(claimOf(handle, request, Set.of(type), (int) room));
+            }
+          }
+          int left = request.limit() - claimed.size();
+          if (left > 0 && !unlimited.isEmpty()) {
+            claimed.addAll(claimOf(handle, request, unlimited, left));
+          }
+          return claimed;
+        });
+  }
+
+  /** Runs the dialect's claim statement for up to {@code limit} due jobs of {@code types}. */
+  private List<StoredJob> claimOf(
+      Handle handle, ClaimRequest request, Set<String> types, int limit) {
+    return handle
+        .createQuery(statements.claim(limit))
+        .bind("node", request.nodeId())
+        .bind("now", EpochMicros.of(request.now()))
+        .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
+        .bindArray("reportTypes", String.class, types.toArray())
+        .map(StoredJobMapper.INSTANCE)
+        .list();
   }
 
   /**

@@ -1,12 +1,15 @@
 package org.reportorchestrator.jdbc;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.Lease;
@@ -17,11 +20,16 @@ final class PostgresStatements extends Statements {
 
   private static final String TRY_PURGE_LOCK = "SELECT pg_try_advisory_xact_lock(:key)";
 
+  /** Waits for the lock; its own statement, so that later statements see what its holder wrote. */
+  private static final String RUNNING_LOCK =
+      "SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked";
+
   private final String insertJobUnlessKeyTaken;
   private final String claim;
   private final String extendLeasesReturning;
   private final String purgeFinished;
   private final long purgeLockKey;
+  private final String prefix;
 
   PostgresStatements(String prefix) {
     super(prefix, HistorySql.POSTGRESQL);
@@ -89,6 +97,7 @@ final class PostgresStatements extends Statements {
             + jobs
             + " WHERE id IN (SELECT id FROM doomed)";
     purgeLockKey = purgeLockKey(prefix);
+    this.prefix = prefix;
   }
 
   /**
@@ -96,13 +105,52 @@ final class PostgresStatements extends Statements {
    * prefix, so stores on other tables of one database purge independently.
    */
   static long purgeLockKey(String tablePrefix) {
+    return fnv1a("org.reportorchestrator.purge:" + tablePrefix);
+  }
+
+  /**
+   * The advisory lock key that serialises the claims of one report type with a running limit: a
+   * 64-bit FNV-1a hash of a fixed name, the table prefix and the type. A prefix holds no colon, so
+   * no two (prefix, type) pairs make the same name; two types whose keys collide merely wait for
+   * each other's claims.
+   */
+  static long runningLockKey(String tablePrefix, String reportType) {
+    return fnv1a("org.reportorchestrator.running:" + tablePrefix + ":" + reportType);
+  }
+
+  private static long fnv1a(String name) {
     long hash = 0xcbf29ce484222325L;
-    for (byte b :
-        ("org.reportorchestrator.purge:" + tablePrefix).getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
       hash ^= b & 0xff;
       hash *= 0x100000001b3L;
     }
     return hash;
+  }
+
+  /**
+   * One transaction that first waits for a transaction-scoped advisory lock per limited type
+   * ({@code pg_advisory_xact_lock}, keys from {@link #runningLockKey}); the locks go with the
+   * commit. Each lock is its own statement, before the count: in READ COMMITTED every statement
+   * reads a snapshot taken when it starts, so a count in the statement that waits for the lock
+   * would miss what the previous holder committed.
+   */
+  @Override
+  <T> T underRunningLimits(
+      Connections connections,
+      SortedSet<String> limitedTypes,
+      HandleCallback<T, SQLException> claim) {
+    return connections.inTransaction(
+        "claim jobs of limited types",
+        handle -> {
+          for (String type : limitedTypes) {
+            handle
+                .createQuery(RUNNING_LOCK)
+                .bind("key", runningLockKey(prefix, type))
+                .mapTo(Integer.class)
+                .one();
+          }
+          return claim.withHandle(handle);
+        });
   }
 
   @Override

@@ -1,13 +1,16 @@
 package org.reportorchestrator.jdbc;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.LeaseExtension;
@@ -72,6 +75,12 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   /** What a claim writes into each row it takes, its history entry included. */
   final String claimSet;
 
+  /**
+   * Per report type of {@code :reportTypes}, how many of its jobs are {@code RUNNING}; types with
+   * none are absent. Read under {@link #underRunningLimits}.
+   */
+  final String countRunning;
+
   final String selectIdsByKey;
   final String applyTransition;
   final String insertResult;
@@ -120,6 +129,10 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
                     "CAST(:node AS VARCHAR)",
                     NO_VALUE,
                     NO_VALUE));
+    countRunning =
+        "SELECT report_type, count(*) FROM "
+            + jobs
+            + " WHERE state = 'RUNNING' AND report_type = ANY(:reportTypes) GROUP BY report_type";
     insertJobAsGiven =
         "INSERT INTO "
             + jobs
@@ -239,6 +252,17 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
    * it does not, the store looks the keys up before it inserts and retries a race it lost.
    */
   abstract boolean insertSkipsTakenKeys();
+
+  /**
+   * Runs {@code claim} in one transaction that holds, from before its first statement until its
+   * commit, a lock per report type of {@code limitedTypes} (taken in their sorted order, so two
+   * claimers never wait on each other in a cycle): no other claim of those types in this store runs
+   * meanwhile, so a count of their running jobs holds until the claim commits.
+   */
+  abstract <T> T underRunningLimits(
+      Connections connections,
+      SortedSet<String> limitedTypes,
+      HandleCallback<T, SQLException> claim);
 
   /** The claim of at most {@code limit} due jobs, returning their rows. */
   final String claim(int limit) {

@@ -1,0 +1,5 @@
+-- Report Orchestrator job store, schema version 5 (cluster-wide running limits), H2 2.x.
+--
+-- Nothing to change: a claim of a report type with a running limit counts the running jobs of
+-- that type through the listing index on (report_type, state, created_at, id) of version 3, which
+-- holds every row on H2. The version exists so that both dialects keep one numbering.
