@@ -2,6 +2,7 @@ package org.reportorchestrator.internal;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.OrchestratorMetrics;
 import org.slf4j.Logger;
@@ -32,43 +33,32 @@ final class MetricsHook {
   }
 
   void transition(String reportType, OrchestratorMetrics.Outcome outcome) {
-    OrchestratorMetrics target = metrics;
-    if (target != null) {
-      try {
-        target.transition(reportType, outcome);
-      } catch (RuntimeException e) {
-        fault(e);
-      }
-    }
+    call(target -> target.transition(reportType, outcome));
   }
 
   void attemptStarted(String reportType, Duration queueWait) {
-    OrchestratorMetrics target = metrics;
-    if (target != null) {
-      try {
-        target.attemptStarted(reportType, queueWait.isNegative() ? Duration.ZERO : queueWait);
-      } catch (RuntimeException e) {
-        fault(e);
-      }
-    }
+    Duration wait = queueWait.isNegative() ? Duration.ZERO : queueWait;
+    call(target -> target.attemptStarted(reportType, wait));
   }
 
   void attemptFinished(String reportType, Duration runTime, boolean succeeded) {
-    OrchestratorMetrics target = metrics;
-    if (target != null) {
-      try {
-        target.attemptFinished(reportType, runTime, succeeded);
-      } catch (RuntimeException e) {
-        fault(e);
-      }
-    }
+    call(target -> target.attemptFinished(reportType, runTime, succeeded));
   }
 
   void storeFailed(String operation, RuntimeException failure) {
+    call(target -> target.storeFailed(operation, failure));
+  }
+
+  void close() {
+    call(OrchestratorMetrics::close);
+  }
+
+  /** Hands {@code action} the host's metrics, if any, and keeps a fault of theirs to itself. */
+  private void call(Consumer<OrchestratorMetrics> action) {
     OrchestratorMetrics target = metrics;
     if (target != null) {
       try {
-        target.storeFailed(operation, failure);
+        action.accept(target);
       } catch (RuntimeException e) {
         fault(e);
       }
@@ -80,17 +70,6 @@ final class MetricsHook {
       LOG.warn("metrics {} failed; ignoring it (further faults are logged at debug)", metrics, e);
     } else {
       LOG.debug("metrics {} failed again", metrics, e);
-    }
-  }
-
-  void close() {
-    OrchestratorMetrics target = metrics;
-    if (target != null) {
-      try {
-        target.close();
-      } catch (RuntimeException e) {
-        fault(e);
-      }
     }
   }
 }

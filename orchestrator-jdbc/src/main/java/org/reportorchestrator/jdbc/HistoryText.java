@@ -2,7 +2,6 @@ package org.reportorchestrator.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HistoryText {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(HistoryText.class);
 
   private HistoryText() {}
@@ -44,7 +42,7 @@ final class HistoryText {
 
   private static JobHistoryEntry entry(String line) {
     try {
-      JsonNode entry = MAPPER.readTree(line);
+      JsonNode entry = JsonText.MAPPER.readTree(line);
       String from = text(entry, 0);
       String to = text(entry, 1);
       if (!entry.isArray() || to == null || !entry.path(2).canConvertToLong()) {

@@ -402,7 +402,6 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           .bind("errorType", error == null ? null : error.type())
           .bind("errorMessage", error == null ? null : error.message())
           .bind("errorStack", error == null ? null : error.stackTrace())
-          .bind("historyErrorType", error == null ? null : error.type())
           .bind(
               "historyErrorMessage",
               error == null ? null : JobHistoryEntry.shortened(error.message()))

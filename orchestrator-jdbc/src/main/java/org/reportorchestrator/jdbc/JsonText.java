@@ -10,7 +10,9 @@ import org.reportorchestrator.StorageException;
 /** String maps (job parameters, result metadata) as JSON objects in text columns. */
 final class JsonText {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** The module's one mapper; thread-safe once configured, and never reconfigured. */
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private JsonText() {}

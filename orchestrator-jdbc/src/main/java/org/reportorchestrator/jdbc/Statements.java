@@ -172,7 +172,7 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
                     at,
                     "attempt - :refund",
                     "owner_node",
-                    "CAST(:historyErrorType AS VARCHAR)",
+                    "CAST(:errorType AS VARCHAR)",
                     "CAST(:historyErrorMessage AS VARCHAR)"))
             + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token"
             + " AND (:anyLease OR lease_expires_at < :leaseExpiredBefore)";
