@@ -1,5 +1,5 @@
 // The jobs list: filters, one keyset page of jobs, and paging by the `next` cursor the API
-// returns. The filter lives in the URL (#/?state=..&type=..&limit=..&after=..), so refreshing,
+// returns. The filter lives in the URL (#/?state=..&type=..&order=..&limit=..&after=..), so refreshing,
 // paging and the back button all keep it. Nothing here counts or loads all jobs: each refresh
 // asks for one page.
 //
@@ -13,6 +13,7 @@ import { showOverview } from './overview.js';
 
 export const STATES = ['REQUESTED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 export const PAGE_SIZES = ['10', '25', '50', '100'];
+export const ORDERS = ['newest', 'oldest'];
 const DEFAULT_PAGE_SIZE = '25';
 const REFRESH_MILLIS = 2000;
 
@@ -22,6 +23,7 @@ export function filterFrom(params) {
     state: params.get('state') || '',
     type: params.get('type') || '',
     limit: PAGE_SIZES.includes(params.get('limit')) ? params.get('limit') : DEFAULT_PAGE_SIZE,
+    order: ORDERS.includes(params.get('order')) ? params.get('order') : ORDERS[0],
     after: params.get('after') || '',
   };
 }
@@ -29,8 +31,10 @@ export function filterFrom(params) {
 /** The URL of the list with `filter`. */
 export function listHash(filter) {
   const params = new URLSearchParams();
-  for (const key of ['state', 'type', 'limit', 'after']) {
-    if (filter[key] && !(key === 'limit' && filter[key] === DEFAULT_PAGE_SIZE)) {
+  for (const key of ['state', 'type', 'order', 'limit', 'after']) {
+    const isDefault =
+      (key === 'limit' && filter[key] === DEFAULT_PAGE_SIZE) || (key === 'order' && filter[key] === ORDERS[0]);
+    if (filter[key] && !isDefault) {
       params.set(key, filter[key]);
     }
   }
@@ -49,7 +53,7 @@ export function showJobList(container, filter, { reportTypes }) {
     el(
       'section',
       { id: 'jobs' },
-      el('h2', {}, 'Jobs ', el('small', {}, 'oldest first')),
+      el('h2', {}, 'Jobs'),
       parts.map((part) => part.element),
     ),
   );
@@ -84,9 +88,19 @@ function filtersPart(filter, reportTypes) {
     { class: 'filters' },
     el('label', {}, 'State ', select('filter-state', 'state', STATES, 'any')),
     el('label', {}, 'Report type ', select('filter-type', 'type', reportTypes, 'any')),
+    el('label', {}, 'Order ', orderSelect(filter, change('order'))),
     el('label', {}, 'Per page ', select('filter-limit', 'limit', PAGE_SIZES, null)),
   );
   return { element };
+}
+
+function orderSelect(filter, onchange) {
+  const labels = { newest: 'newest first', oldest: 'oldest first' };
+  return el(
+    'select',
+    { id: 'filter-order', name: 'order', onchange },
+    ORDERS.map((value) => el('option', { value, selected: value === filter.order }, labels[value])),
+  );
 }
 
 function jobsPart(filter) {

@@ -36,6 +36,20 @@ class JobQueryTest {
   }
 
   @Test
+  void newestFirstIsKeptByEveryOtherChange() {
+    JobQuery newestFirst = JobQuery.all().newestFirst();
+
+    JobQuery changed = newestFirst.inStates(JobState.FAILED).ofType("sales").limit(7).after(CURSOR);
+
+    assertThat(JobQuery.all().newestFirst()).isNotEqualTo(JobQuery.all());
+    assertThat(changed)
+        .isEqualTo(
+            new JobQuery(Set.of(JobState.FAILED), "sales", CURSOR, 7, JobQuery.Order.NEWEST_FIRST));
+    assertThat(new JobQuery(Set.of(), null, null, 100).order())
+        .isEqualTo(JobQuery.Order.OLDEST_FIRST);
+  }
+
+  @Test
   void aNullCursorIsRefusedByName() {
     assertThatThrownBy(() -> JobQuery.all().after((JobCursor) null))
         .isInstanceOf(NullPointerException.class)

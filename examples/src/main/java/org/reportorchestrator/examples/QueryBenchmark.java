@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Measures how long the PostgreSQL store takes to answer a page of {@code query} for each filter
- * the API offers, on the first page and on a page deep in the middle of the matching jobs. The
- * table is filled in one {@code INSERT ... SELECT} with a skewed mix: almost all COMPLETED, 0.5 %
- * FAILED, the newest 0.5 % REQUESTED or RUNNING, a handful CANCELLED; nine common report types and
- * one rare one.
+ * the API offers, in both orders, on the first page and on a page deep in the middle of the
+ * matching jobs. The table is filled in one {@code INSERT ... SELECT} with a skewed mix: almost all
+ * COMPLETED, 0.5 % FAILED, the newest 0.5 % REQUESTED or RUNNING, a handful CANCELLED; nine common
+ * report types and one rare one.
  */
 @Command(
     name = "query-benchmark",
@@ -99,13 +99,15 @@ public final class QueryBenchmark implements Callable<Integer> {
               all.ofType("type-rare").inStates(JobState.COMPLETED),
               all.ofType("type-3").inStates(JobState.CANCELLED),
               all.ofType("type-rare").inStates(JobState.REQUESTED, JobState.RUNNING));
-      for (JobQuery filter : filters) {
-        JobCursor middle = middle(jobs, filter);
-        String first = time(opened.repository(), filter);
-        String deep =
-            middle == null ? "(no jobs)" : time(opened.repository(), filter.after(middle));
-        out.printf(
-            Locale.ROOT, "%-48s first page %s   deep page %s%n", describe(filter), first, deep);
+      for (JobQuery oldestFirst : filters) {
+        JobCursor middle = middle(jobs, oldestFirst);
+        for (JobQuery filter : List.of(oldestFirst, oldestFirst.newestFirst())) {
+          String first = time(opened.repository(), filter);
+          String deep =
+              middle == null ? "(no jobs)" : time(opened.repository(), filter.after(middle));
+          out.printf(
+              Locale.ROOT, "%-62s first page %s   deep page %s%n", describe(filter), first, deep);
+        }
       }
     }
     return 0;
@@ -214,6 +216,8 @@ public final class QueryBenchmark implements Callable<Integer> {
 
   private static String describe(JobQuery query) {
     String states = query.states().isEmpty() ? "any state" : query.states().toString();
-    return states + (query.reportType() == null ? "" : " type " + query.reportType());
+    return states
+        + (query.reportType() == null ? "" : " type " + query.reportType())
+        + (query.order() == JobQuery.Order.NEWEST_FIRST ? ", newest first" : "");
   }
 }

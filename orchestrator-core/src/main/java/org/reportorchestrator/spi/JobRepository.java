@@ -137,9 +137,11 @@ public interface JobRepository {
   /**
    * The first {@code limit} jobs matching the query's filters that are listed after its cursor (all
    * of them if it has none), ordered by {@code createdAt}, then id in unsigned byte order (the
-   * order of {@link JobId#compareTo}, of the ids' text form, and of a database's UUID column). The
-   * cursor need not name a stored job; its instant, which may be finer than the store keeps, is
-   * compared with the instants as the store returns them.
+   * order of {@link JobId#compareTo}, of the ids' text form, and of a database's UUID column), or
+   * in the reverse of that order when the query's {@link JobQuery#order() order} is newest first
+   * (then "after the cursor" means earlier). The cursor need not name a stored job; its instant,
+   * which may be finer than the store keeps, is compared with the instants as the store returns
+   * them.
    *
    * <p>Deep pages should cost what the first does; a store that has to skip the jobs before the
    * cursor one by one will not answer large tables in time.

@@ -1685,10 +1685,15 @@ public abstract class JobRepositoryContract {
               .sorted(LISTING_ORDER)
               .map(StoredJob::id)
               .toList();
+      List<JobId> newestFirst = new ArrayList<>(expected);
+      Collections.reverse(newestFirst);
       for (int limit : List.of(1, 4, JobQuery.MAX_LIMIT)) {
         assertThat(pageThrough(filter.limit(limit)))
             .as("%s, %d a page", filter, limit)
             .containsExactlyElementsOf(expected);
+        assertThat(pageThrough(filter.limit(limit).newestFirst()))
+            .as("%s newest first, %d a page", filter, limit)
+            .containsExactlyElementsOf(newestFirst);
       }
     }
     assertThat(pageThrough(JobQuery.all().limit(7))).hasSameSizeAs(inserted);
@@ -1712,6 +1717,12 @@ public abstract class JobRepositoryContract {
     assertThat(pageThrough(JobQuery.all().limit(3))).containsExactlyElementsOf(expected);
     assertThat(pageThrough(JobQuery.all().inStates(JobState.REQUESTED).limit(4)))
         .containsExactlyElementsOf(expected);
+    List<JobId> newestFirst = new ArrayList<>(expected);
+    Collections.reverse(newestFirst);
+    assertThat(pageThrough(JobQuery.all().newestFirst().limit(3)))
+        .containsExactlyElementsOf(newestFirst);
+    assertThat(pageThrough(JobQuery.all().inStates(JobState.REQUESTED).limit(4).newestFirst()))
+        .containsExactlyElementsOf(newestFirst);
   }
 
   @Test
@@ -1804,6 +1815,19 @@ public abstract class JobRepositoryContract {
         .containsExactlyInAnyOrder(early.id(), alsoEarly.id(), late.id());
     assertThat(ids(repository.query(JobQuery.all().after(new JobCursor(T0.minusNanos(1), lowest)))))
         .hasSize(3);
+
+    JobId highest = new JobId(new UUID(-1L, -2L));
+    JobQuery newestFirst = JobQuery.all().newestFirst();
+    assertThat(ids(repository.query(newestFirst.after(new JobCursor(T0.plusNanos(1), highest)))))
+        .containsExactlyInAnyOrder(early.id(), alsoEarly.id());
+    assertThat(ids(repository.query(newestFirst.after(new JobCursor(T0, highest)))))
+        .containsExactlyInAnyOrder(early.id(), alsoEarly.id());
+    assertThat(ids(repository.query(newestFirst.after(new JobCursor(T0, lowest))))).isEmpty();
+    assertThat(ids(repository.query(newestFirst.after(new JobCursor(T0.minusNanos(1), highest)))))
+        .isEmpty();
+    assertThat(ids(repository.query(newestFirst.after(new JobCursor(T0.plusMillis(2), lowest)))))
+        .hasSize(3)
+        .startsWith(late.id());
   }
 
   /**

@@ -408,12 +408,19 @@ public final class InMemoryJobRepository implements JobRepository {
     JobCursor after = query.after();
     return locked(
         () ->
-            (after == null ? byCreation : byCreation.tailMap(after, false))
-                .values().stream()
-                    .filter(row -> query.matches(row.state, row.reportType))
-                    .limit(query.limit())
-                    .map(JobRow::snapshot)
-                    .toList());
+            listed(query.order() == JobQuery.Order.NEWEST_FIRST, after).values().stream()
+                .filter(row -> query.matches(row.state, row.reportType))
+                .limit(query.limit())
+                .map(JobRow::snapshot)
+                .toList());
+  }
+
+  /** The rows listed after {@code after} (all with none), in listing order. */
+  private NavigableMap<JobCursor, JobRow> listed(boolean newestFirst, @Nullable JobCursor after) {
+    if (newestFirst) {
+      return (after == null ? byCreation : byCreation.headMap(after, false)).descendingMap();
+    }
+    return after == null ? byCreation : byCreation.tailMap(after, false);
   }
 
   @Override

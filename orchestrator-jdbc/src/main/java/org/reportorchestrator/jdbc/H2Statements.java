@@ -180,7 +180,8 @@ final class H2Statements extends Statements {
   }
 
   @Override
-  String pageOfState(JobState state, boolean byType, boolean afterCursor, String pageSize) {
+  String pageOfState(
+      JobState state, boolean byType, boolean afterCursor, boolean newestFirst, String pageSize) {
     // Without statistics H2 takes the lease index, which also leads with state, and sorts every
     // row of the state. It reads an index range only for a bound on one column, so the rest of
     // the cursor filters the few rows that share its created_at. It reads an index in order only
@@ -198,12 +199,18 @@ final class H2Statements extends Statements {
         + literal(state)
         + (byType ? " AND report_type = :reportType" : "")
         + (afterCursor
-            ? " AND created_at >= :afterCreatedAt"
-                + " AND (created_at > :afterCreatedAt OR id > :afterId)"
+            ? newestFirst
+                ? " AND created_at <= :afterCreatedAt"
+                    + " AND (created_at < :afterCreatedAt OR id < :afterId)"
+                : " AND created_at >= :afterCreatedAt"
+                    + " AND (created_at > :afterCreatedAt OR id > :afterId)"
             : "")
         + " ORDER BY "
-        + (byType ? "report_type, state, " : "state, ")
-        + "created_at, id LIMIT "
+        + (newestFirst
+            ? (byType ? "report_type DESC, state DESC, " : "state DESC, ")
+                + "created_at DESC, id DESC"
+            : (byType ? "report_type, state, " : "state, ") + "created_at, id")
+        + " LIMIT "
         + pageSize;
   }
 }

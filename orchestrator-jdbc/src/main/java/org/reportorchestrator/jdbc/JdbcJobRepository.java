@@ -600,7 +600,13 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         query.states().isEmpty() ? EnumSet.allOf(JobState.class) : EnumSet.copyOf(query.states());
     boolean byType = query.reportType() != null;
     JobCursor after = query.after();
-    String statement = statements.page(states, byType, after != null, query.limit());
+    String statement =
+        statements.page(
+            states,
+            byType,
+            after != null,
+            query.order() == JobQuery.Order.NEWEST_FIRST,
+            query.limit());
     return connections.withHandle(
         "query jobs",
         handle -> {
@@ -612,7 +618,8 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           if (after != null) {
             select.bind("afterCreatedAt", EpochMicros.of(after.createdAt()));
             // A cursor finer than the stored microseconds lies after every job of its truncated
-            // microsecond, so it compares as the last id there.
+            // microsecond, so it compares as the last id there, in either order. (Newest first,
+            // a job whose id is that last id would be left out; no generated id is.)
             select.bind(
                 "afterId",
                 after.createdAt().getNano() % 1_000 == 0 ? after.id().value() : LAST_UUID);

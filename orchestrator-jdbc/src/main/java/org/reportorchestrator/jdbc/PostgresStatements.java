@@ -217,7 +217,8 @@ final class PostgresStatements extends Statements {
   }
 
   @Override
-  String pageOfState(JobState state, boolean byType, boolean afterCursor, String pageSize) {
+  String pageOfState(
+      JobState state, boolean byType, boolean afterCursor, boolean newestFirst, String pageSize) {
     return "SELECT "
         + COLUMNS
         + " FROM "
@@ -225,8 +226,12 @@ final class PostgresStatements extends Statements {
         + " WHERE state = "
         + literal(state)
         + (byType ? " AND report_type = :reportType" : "")
-        + (afterCursor ? " AND (created_at, id) > (:afterCreatedAt, :afterId)" : "")
-        + " ORDER BY created_at, id LIMIT "
+        + (afterCursor
+            ? " AND (created_at, id) " + (newestFirst ? "<" : ">") + " (:afterCreatedAt, :afterId)"
+            : "")
+        + " ORDER BY "
+        + (newestFirst ? "created_at DESC, id DESC" : "created_at, id")
+        + " LIMIT "
         + pageSize;
   }
 }

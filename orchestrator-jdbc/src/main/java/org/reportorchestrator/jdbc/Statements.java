@@ -285,19 +285,20 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   abstract int purgeFinished(Handle handle, long before, int limit);
 
   /**
-   * A page of jobs, oldest first: one branch per state, each reading the index that leads with
-   * {@code state} (or {@code report_type, state}) in listing order from the cursor and stopping
-   * after a page, so no branch walks the rows of other states or types; the outer {@code ORDER BY
-   * ... LIMIT} merges them. {@code states} is every state when the query has no state filter.
-   * {@code :reportType} is present only when the query filters by type, {@code :afterCreatedAt} and
-   * {@code :afterId} only when it has a cursor; {@link #bindPageSize} supplies the page size where
-   * it is not written in.
+   * A page of jobs, oldest first or newest first: one branch per state, each reading the index that
+   * leads with {@code state} (or {@code report_type, state}) in listing order (backwards for newest
+   * first) from the cursor and stopping after a page, so no branch walks the rows of other states
+   * or types; the outer {@code ORDER BY ... LIMIT} merges them. {@code states} is every state when
+   * the query has no state filter. {@code :reportType} is present only when the query filters by
+   * type, {@code :afterCreatedAt} and {@code :afterId} only when it has a cursor; {@link
+   * #bindPageSize} supplies the page size where it is not written in.
    */
-  final String page(Set<JobState> states, boolean byType, boolean afterCursor, int limit) {
+  final String page(
+      Set<JobState> states, boolean byType, boolean afterCursor, boolean newestFirst, int limit) {
     String pageSize = pageSize(limit);
     List<String> branches = new ArrayList<>();
     for (JobState state : states) {
-      branches.add(pageOfState(state, byType, afterCursor, pageSize));
+      branches.add(pageOfState(state, byType, afterCursor, newestFirst, pageSize));
     }
     if (branches.size() == 1) {
       return branches.get(0);
@@ -306,7 +307,9 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
         + COLUMNS
         + " FROM ("
         + String.join(" UNION ALL ", branches.stream().map(b -> "(" + b + ")").toList())
-        + ") AS page ORDER BY created_at, id LIMIT "
+        + ") AS page ORDER BY "
+        + (newestFirst ? "created_at DESC, id DESC" : "created_at, id")
+        + " LIMIT "
         + pageSize;
   }
 
@@ -317,7 +320,8 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   abstract void bindPageSize(Query select, int limit);
 
   /** One branch of {@link #page}: the page of one state, ending in {@code LIMIT pageSize}. */
-  abstract String pageOfState(JobState state, boolean byType, boolean afterCursor, String pageSize);
+  abstract String pageOfState(
+      JobState state, boolean byType, boolean afterCursor, boolean newestFirst, String pageSize);
 
   /**
    * A state written into a statement as a literal, not a parameter: the planner then knows how many

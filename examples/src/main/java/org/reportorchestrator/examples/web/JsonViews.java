@@ -129,6 +129,7 @@ final class JsonViews {
     JobCursor after = query.after();
     node.put("after", after == null ? null : after.toString());
     node.put("limit", query.limit());
+    node.put("order", query.order() == JobQuery.Order.NEWEST_FIRST ? "newest" : "oldest");
     node.put(
         "next",
         jobs.size() < query.limit() ? null : JobCursor.of(jobs.get(jobs.size() - 1)).toString());

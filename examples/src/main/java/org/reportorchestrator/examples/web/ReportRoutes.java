@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.CancelOutcome;
 import org.reportorchestrator.IllegalStateTransitionException;
 import org.reportorchestrator.JobCursor;
@@ -234,8 +235,8 @@ final class ReportRoutes {
   }
 
   /**
-   * {@code GET /reports?state=FAILED&type=...&after=...&limit=50}: a page, oldest first; {@code
-   * after} is the {@code next} of the previous page.
+   * {@code GET /reports?state=FAILED&type=...&order=newest&after=...&limit=50}: a page, oldest
+   * first unless {@code order=newest}; {@code after} is the {@code next} of the previous page.
    */
   private void list(Context ctx) {
     Set<JobState> states = EnumSet.noneOf(JobState.class);
@@ -251,8 +252,19 @@ final class ReportRoutes {
             states,
             ctx.queryParam("type"),
             after == null ? null : JobCursor.parse(after),
-            limit == null ? DEFAULT_PAGE_SIZE : integer("limit", limit, 1));
+            limit == null ? DEFAULT_PAGE_SIZE : integer("limit", limit, 1),
+            order(ctx.queryParam("order")));
     ctx.json(json.page(query, orchestrator.query(query)));
+  }
+
+  private static JobQuery.Order order(@Nullable String value) {
+    if (value == null || value.equals("oldest")) {
+      return JobQuery.Order.OLDEST_FIRST;
+    }
+    if (value.equals("newest")) {
+      return JobQuery.Order.NEWEST_FIRST;
+    }
+    throw new IllegalArgumentException("order must be 'oldest' or 'newest': '" + value + "'");
   }
 
   private void problem(Context ctx, HttpStatus status, Exception e) {

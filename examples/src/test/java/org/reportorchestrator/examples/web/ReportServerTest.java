@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -300,6 +301,21 @@ class ReportServerTest {
 
     assertThat(listed).containsExactlyInAnyOrderElementsOf(submitted);
     assertThat(error(get("/reports?after=yesterday"), 400)).contains("not a job cursor");
+
+    List<String> newestFirst = new ArrayList<>();
+    page = JSON.readTree(get("/reports?type=inventory-export&order=newest&limit=2").body());
+    newestFirst.addAll(ids(page));
+    while (!page.get("next").isNull()) {
+      String next = page.get("next").asText();
+      page =
+          JSON.readTree(
+              get("/reports?type=inventory-export&order=newest&limit=2&after=" + next).body());
+      newestFirst.addAll(ids(page));
+    }
+    Collections.reverse(newestFirst);
+    assertThat(newestFirst).isEqualTo(listed);
+    assertThat(page.get("order").asText()).isEqualTo("newest");
+    assertThat(error(get("/reports?order=random"), 400)).contains("order", "random");
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -329,6 +330,14 @@ class StatusPageBrowserTest {
     assertThat(selected("filter-limit")).isEqualTo("10");
     assertThat(selected("filter-state")).isEmpty();
     assertThat(rowIds()).isEqualTo(firstPage);
+
+    // newest first is the default; oldest first lists the same jobs the other way round
+    assertThat(selected("filter-order")).isEqualTo("newest");
+    new Select(browser.findElement(By.id("filter-order"))).selectByValue("oldest");
+    waitUntil(ExpectedConditions.urlContains("order=oldest"));
+    List<String> oldestFirst = new ArrayList<>(listed);
+    Collections.reverse(oldestFirst);
+    waitUntil(driver -> rowIds().equals(oldestFirst.subList(0, 10)));
   }
 
   @Test
