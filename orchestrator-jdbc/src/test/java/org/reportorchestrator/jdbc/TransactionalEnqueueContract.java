@@ -204,6 +204,38 @@ abstract class TransactionalEnqueueContract {
   }
 
   @Test
+  void commitWakesTheSubmittingNodesSchedulerWhichRunsTheJob() throws SQLException {
+    List<String> ranHere = new CopyOnWriteArrayList<>();
+    ReportOrchestrator node =
+        closeLater(
+            ReportOrchestrator.builder()
+                .repository(store)
+                .clock(clock)
+                .nodeId("web-and-worker")
+                .workerCount(1)
+                // no poll during the test: only the wake-up after the commit can start the claim
+                .pollInterval(Duration.ofHours(1))
+                .register(
+                    INVOICE,
+                    context -> {
+                      ranHere.add(context.parameters().get("order"));
+                      return ReportResult.empty();
+                    })
+                .build());
+    node.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> node.health().lastPollAt() != null);
+
+    Connection connection = begin();
+    List<Runnable> afterCommit = new ArrayList<>();
+    JobId id = node.submit(invoiceFor("order-1"), store.transaction(connection, afterCommit::add));
+    connection.commit();
+    afterCommit.forEach(Runnable::run);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> node.get(id).state() == JobState.COMPLETED);
+    assertThat(ranHere).containsExactly("order-1");
+  }
+
+  @Test
   void rollbackLeavesNeitherOrderNorJobNorHistoryNorEvent() throws SQLException {
     Connection connection = begin();
     List<Runnable> afterCommit = new ArrayList<>();
