@@ -31,6 +31,7 @@ import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
+import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.ReportOrchestrator;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.ReportResult;
@@ -50,6 +51,7 @@ abstract class TransactionalEnqueueContract {
   private final SettableClock clock = new SettableClock(Instant.parse("2026-11-30T12:00:00Z"));
   private final List<JobTransition> heard = new CopyOnWriteArrayList<>();
   private final List<String> invoiced = new CopyOnWriteArrayList<>();
+  private final List<OrchestratorMetrics.Outcome> counted = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private String prefix;
   private String orders;
@@ -80,6 +82,13 @@ abstract class TransactionalEnqueueContract {
                 .nodeId("web")
                 .submitOnly(INVOICE)
                 .listener(heard::add)
+                .metrics(
+                    new OrchestratorMetrics() {
+                      @Override
+                      public void transition(String reportType, Outcome outcome) {
+                        counted.add(outcome);
+                      }
+                    })
                 .build());
     // another node, on its own pool: it sees only what other transactions committed
     worker =
@@ -178,11 +187,13 @@ abstract class TransactionalEnqueueContract {
     assertThat(worker.runDueJobs()).isZero();
     assertThat(invoiced).isEmpty();
     assertThat(heard).isEmpty();
+    assertThat(counted).isEmpty();
     assertThat(afterCommit).hasSize(1);
 
     connection.commit();
     afterCommit.forEach(Runnable::run);
 
+    assertThat(counted).containsExactly(OrchestratorMetrics.Outcome.SUBMITTED);
     assertThat(heard)
         .singleElement()
         .satisfies(
@@ -253,6 +264,7 @@ abstract class TransactionalEnqueueContract {
     assertThat(ids).allSatisfy(id -> assertThat(store.history(id)).isEmpty());
     assertThat(worker.runDueJobs()).isZero();
     assertThat(heard).isEmpty();
+    assertThat(counted).isEmpty();
   }
 
   @Test
