@@ -391,6 +391,43 @@ abstract class TransactionalEnqueueContract {
     assertThat(heard).extracting(JobTransition::jobId).containsExactly(firstId);
   }
 
+  @Test
+  void keyHeldByAConcurrentTransactionThatRollsBackGoesToTheWaitingOne() throws Exception {
+    Connection first = begin();
+    Connection second = begin();
+    allowLongLockWaits(second);
+    long secondSession = sessionId(second);
+    List<Runnable> secondAfterCommit = new ArrayList<>();
+    ReportRequest request = keyedInvoiceFor("order-1");
+    JobId abandoned = web.submit(request, store.transaction(first, action -> {}));
+
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    JobId kept;
+    try {
+      Future<JobId> secondId =
+          other.submit(
+              () -> web.submit(request, store.transaction(second, secondAfterCommit::add)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> secondId.isDone() || waitsForALock(secondSession));
+      assertThat(secondId).isNotDone();
+
+      first.rollback();
+
+      kept = secondId.get(30, TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
+    saveOrder(second, "order-1", kept);
+    second.commit();
+    secondAfterCommit.forEach(Runnable::run);
+
+    assertThat(kept).isNotEqualTo(abandoned);
+    assertThat(storedJobs()).containsExactly(kept);
+    assertThat(heard).extracting(JobTransition::jobId).containsExactly(kept);
+    assertThat(worker.runDueJobs()).isEqualTo(1);
+  }
+
   /** Lets {@code connection} wait for another transaction's row lock longer than the test does. */
   protected abstract void allowLongLockWaits(Connection connection) throws SQLException;
 
