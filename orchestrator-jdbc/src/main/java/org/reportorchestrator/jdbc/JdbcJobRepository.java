@@ -141,6 +141,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private final String tablePrefix;
   private final Statements statements;
   private final long maxResultBytes;
+  private final CallerConnections callerConnections = new CallerConnections();
 
   private JdbcJobRepository(
       Connections connections, Dialect dialect, String tablePrefix, long maxResultBytes) {
@@ -296,9 +297,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     boolean retryOnTakenKey =
         !statements.insertSkipsTakenKeys()
             && jobs.stream().anyMatch(job -> job.idempotencyKey() != null);
-    // Jdbi.create(Connection) never closes the connection; and a handle opened on a connection
-    // already in a transaction does not roll it back when closed.
-    try (Handle handle = Jdbi.create(connection).open()) {
+    try (Handle handle = callerConnections.open(connection)) {
       if (!retryOnTakenKey) {
         return insertAll(handle, jobs);
       }
