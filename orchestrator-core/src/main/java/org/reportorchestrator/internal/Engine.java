@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.CancelOutcome;
@@ -173,8 +174,13 @@ public final class Engine {
         throw new IllegalStateException(
             "the transaction answered " + results.size() + " results for " + jobs.size() + " jobs");
       }
+      AtomicBoolean announced = new AtomicBoolean();
       transaction.afterCommit(
           () -> {
+            // a host that runs its actions twice must not announce the jobs twice
+            if (!announced.compareAndSet(false, true)) {
+              return;
+            }
             try {
               wakeScheduler();
               announceStored(jobs, results, now);
