@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.internal.Engine;
 import org.reportorchestrator.internal.Settings;
 import org.reportorchestrator.internal.SuppressForbidden;
+import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.JobRepository;
 
 /**
@@ -88,6 +89,53 @@ public final class ReportOrchestrator implements AutoCloseable {
           "submitAll takes at most " + MAX_BATCH + " requests at once, got " + requests.size());
     }
     return engine.submitAll(requests);
+  }
+
+  /**
+   * Stores a job inside the host's own database transaction: it exists if and only if that
+   * transaction commits, no node can claim it before the commit, and listeners, metrics and this
+   * node's scheduler hear of it only after the commit (never after a rollback). The request is
+   * checked as {@link #submit(ReportRequest)} checks it, before anything is written. With an
+   * idempotency key that is already stored, returns the earlier job's id and announces nothing.
+   *
+   * <pre>{@code
+   * connection.setAutoCommit(false);
+   * List<Runnable> afterCommit = new ArrayList<>();
+   * saveOrder(connection, order);
+   * orchestrator.submit(invoiceRequest, store.transaction(connection, afterCommit::add));
+   * connection.commit();
+   * afterCommit.forEach(Runnable::run);
+   * }</pre>
+   *
+   * @param transaction the host's transaction, from the store (such as {@code
+   *     JdbcJobRepository.transaction(connection, afterCommit)})
+   * @throws UnknownReportTypeException if no task is registered for the request's type
+   * @throws StorageException if the insert failed; the host's transaction may then be unusable (on
+   *     PostgreSQL it is), so roll it back
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public JobId submit(ReportRequest request, EnqueueTransaction transaction) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(transaction, "transaction");
+    return engine.submitAll(List.of(request), transaction).get(0);
+  }
+
+  /**
+   * Stores several jobs inside the host's own database transaction, as {@link
+   * #submit(ReportRequest, EnqueueTransaction)} stores one. Every request is checked before any is
+   * written.
+   *
+   * @return the ids in the order of the requests
+   * @throws IllegalArgumentException if there are more than {@value #MAX_BATCH} requests
+   */
+  public List<JobId> submitAll(List<ReportRequest> requests, EnqueueTransaction transaction) {
+    Objects.requireNonNull(requests, "requests");
+    Objects.requireNonNull(transaction, "transaction");
+    if (requests.size() > MAX_BATCH) {
+      throw new IllegalArgumentException(
+          "submitAll takes at most " + MAX_BATCH + " requests at once, got " + requests.size());
+    }
+    return engine.submitAll(requests, transaction);
   }
 
   /** The most requests one {@link #submitAll} call takes. */

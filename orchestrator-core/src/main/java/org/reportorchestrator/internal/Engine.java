@@ -27,6 +27,7 @@ import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.QueueStatistics;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.UnknownReportTypeException;
+import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.NewJob;
@@ -66,6 +67,7 @@ public final class Engine {
 
   private final Settings settings;
   private final JobRepository repository;
+  private final ObservedRepository observedRepository;
   private final TransitionListeners listeners;
   private final JobWaiters waiters;
   private final StoreHealth storeHealth;
@@ -85,9 +87,8 @@ public final class Engine {
             configured.heartbeatInterval().multipliedBy(2));
     MetricsHook metrics = new MetricsHook(configured.metrics());
     // Every part of the node, and every client call, reaches the store through this view.
-    this.settings =
-        configured.withRepository(
-            new ObservedRepository(configured.repository(), storeHealth, metrics));
+    this.observedRepository = new ObservedRepository(configured.repository(), storeHealth, metrics);
+    this.settings = configured.withRepository(observedRepository);
     this.repository = settings.repository();
     this.listeners = new TransitionListeners(settings.listeners(), metrics);
     this.waiters = new JobWaiters(repository);
@@ -133,6 +134,62 @@ public final class Engine {
   public List<JobId> submitAll(List<ReportRequest> requests) {
     requireOpen();
     Instant now = settings.clock().instant();
+    List<NewJob> jobs = resolveAll(requests, now);
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<JobId> newIds = idsOf(jobs);
+    listeners.announcing(newIds);
+    try {
+      List<InsertResult> results = repository.insert(jobs);
+      // the claim may start while the listeners hear of the submit; its event waits for theirs
+      wakeScheduler();
+      announceStored(jobs, results, now);
+      return idsOfResults(results);
+    } finally {
+      listeners.announced(newIds);
+    }
+  }
+
+  /**
+   * Inserts through the host's transaction; what follows a stored job (the scheduler's wake-up, the
+   * events, the metrics) waits for the commit, since until then no other transaction sees the job,
+   * and a rollback means it never existed.
+   */
+  public List<JobId> submitAll(List<ReportRequest> requests, EnqueueTransaction transaction) {
+    requireOpen();
+    Instant now = settings.clock().instant();
+    List<NewJob> jobs = resolveAll(requests, now);
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<JobId> newIds = idsOf(jobs);
+    // No claim before the commit, but one may come between the commit and the host running the
+    // action; its event then waits for ours. A rollback leaves the ids owed until they are pruned.
+    listeners.announcing(newIds);
+    try {
+      List<InsertResult> results = observedRepository.insert(transaction, jobs);
+      if (results.size() != jobs.size()) {
+        throw new IllegalStateException(
+            "the transaction answered " + results.size() + " results for " + jobs.size() + " jobs");
+      }
+      transaction.afterCommit(
+          () -> {
+            try {
+              wakeScheduler();
+              announceStored(jobs, results, now);
+            } finally {
+              listeners.announced(newIds);
+            }
+          });
+      return idsOfResults(results);
+    } catch (RuntimeException | Error e) {
+      listeners.announced(newIds);
+      throw e;
+    }
+  }
+
+  private List<NewJob> resolveAll(List<ReportRequest> requests, Instant now) {
     List<NewJob> jobs = new ArrayList<>(requests.size());
     for (ReportRequest request : requests) {
       if (request == null) {
@@ -140,38 +197,38 @@ public final class Engine {
       }
       jobs.add(resolve(request, now));
     }
-    if (jobs.isEmpty()) {
-      return List.of();
-    }
-    List<JobId> newIds = new ArrayList<>(jobs.size());
-    jobs.forEach(job -> newIds.add(job.id()));
-    listeners.announcing(newIds);
-    List<JobId> ids = new ArrayList<>(jobs.size());
-    try {
-      List<InsertResult> results = repository.insert(jobs);
-      // the claim may start while the listeners hear of the submit; its event waits for theirs
-      wakeScheduler();
-      for (int i = 0; i < results.size(); i++) {
-        InsertResult result = results.get(i);
-        ids.add(result.id());
-        if (result.created()) {
-          NewJob job = jobs.get(i);
-          listeners.fire(
-              new JobTransition(
-                  job.id(),
-                  job.reportType(),
-                  null,
-                  JobState.REQUESTED,
-                  now,
-                  0,
-                  settings.nodeId(),
-                  null),
-              OrchestratorMetrics.Outcome.SUBMITTED);
-        }
+    return jobs;
+  }
+
+  /** Tells the listeners (and metrics) of each job the insert created; a key's holder is old. */
+  private void announceStored(List<NewJob> jobs, List<InsertResult> results, Instant now) {
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).created()) {
+        NewJob job = jobs.get(i);
+        listeners.fire(
+            new JobTransition(
+                job.id(),
+                job.reportType(),
+                null,
+                JobState.REQUESTED,
+                now,
+                0,
+                settings.nodeId(),
+                null),
+            OrchestratorMetrics.Outcome.SUBMITTED);
       }
-    } finally {
-      listeners.announced(newIds);
     }
+  }
+
+  private static List<JobId> idsOf(List<NewJob> jobs) {
+    List<JobId> ids = new ArrayList<>(jobs.size());
+    jobs.forEach(job -> ids.add(job.id()));
+    return ids;
+  }
+
+  private static List<JobId> idsOfResults(List<InsertResult> results) {
+    List<JobId> ids = new ArrayList<>(results.size());
+    results.forEach(result -> ids.add(result.id()));
     return List.copyOf(ids);
   }
 

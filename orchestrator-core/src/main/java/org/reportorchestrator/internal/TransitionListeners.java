@@ -1,7 +1,7 @@
 package org.reportorchestrator.internal;
 
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.reportorchestrator.JobId;
@@ -14,16 +14,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans a written transition out to the registered listeners, shielding core from their faults, and
  * keeps each job's transitions in order: a job submitted here can be claimed by the scheduler
- * before the submitting thread has announced it, so the claim's event waits for that announcement.
+ * before the submitting thread has announced it (or, submitted in a host's transaction, between the
+ * commit and the host running the after-commit action), so the claim's event waits for that
+ * announcement.
  */
 final class TransitionListeners {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransitionListeners.class);
   private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * A job submitted in a host's transaction that rolled back is never announced, so its entry
+   * stays; past this many entries, those older than {@link #FORGET_AFTER_NANOS} are dropped.
+   */
+  private static final int PRUNE_ABOVE = 10_000;
+
+  private static final long FORGET_AFTER_NANOS = TimeUnit.HOURS.toNanos(1);
+
   private final List<JobListener> listeners;
   private final MetricsHook metrics;
-  private final Set<JobId> announcing = ConcurrentHashMap.newKeySet();
+
+  /** The jobs whose submit event is owed, with when (System.nanoTime) it began to be owed. */
+  private final Map<JobId, Long> announcing = new ConcurrentHashMap<>();
 
   TransitionListeners(List<JobListener> listeners) {
     this(listeners, new MetricsHook(null));
@@ -42,7 +54,12 @@ final class TransitionListeners {
   /** Called before jobs are inserted whose {@code REQUESTED} event this thread will fire. */
   void announcing(List<JobId> ids) {
     if (!listeners.isEmpty()) {
-      announcing.addAll(ids);
+      Long since = System.nanoTime();
+      ids.forEach(id -> announcing.put(id, since));
+      if (announcing.size() > PRUNE_ABOVE) {
+        long cutoff = since - FORGET_AFTER_NANOS;
+        announcing.values().removeIf(owedSince -> owedSince - cutoff < 0);
+      }
     }
   }
 
@@ -56,7 +73,7 @@ final class TransitionListeners {
 
   /** Fires a claim's event once the job's submit event, if this node still owes it, was fired. */
   void fireClaimed(JobTransition transition) {
-    if (!listeners.isEmpty() && announcing.contains(transition.jobId())) {
+    if (!listeners.isEmpty() && announcing.containsKey(transition.jobId())) {
       awaitAnnounced(transition.jobId());
     }
     fire(transition, OrchestratorMetrics.Outcome.CLAIMED);
@@ -65,7 +82,7 @@ final class TransitionListeners {
   private synchronized void awaitAnnounced(JobId id) {
     long deadline = System.nanoTime() + MAX_WAIT_NANOS;
     try {
-      while (announcing.contains(id)) {
+      while (announcing.containsKey(id)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;

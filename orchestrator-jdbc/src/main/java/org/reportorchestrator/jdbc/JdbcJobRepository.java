@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +26,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -42,6 +45,7 @@ import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ResultTooLargeException;
 import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
@@ -205,6 +209,114 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Joins the host's open transaction on {@code connection}, for {@code
+   * ReportOrchestrator.submit(request, transaction)}: the jobs are inserted with the same
+   * statements as {@link #insert(List)} (the same tables, history entry and idempotency), become
+   * claimable when the host commits, and vanish if it rolls back. The store never commits, rolls
+   * back or closes the connection, and leaves its isolation level alone: it expects READ COMMITTED,
+   * the default of both databases (under a stricter level an idempotency key that another
+   * transaction takes meanwhile fails the insert with a serialization error).
+   *
+   * <p>{@code afterCommit} is how the host runs code once its transaction has committed, and never
+   * after a rollback: a plain JDBC host collects the actions and runs them after {@code
+   * connection.commit()}; a Spring host registers each with {@code
+   * TransactionSynchronizationManager.registerSynchronization(...)} in {@code afterCommit()}.
+   *
+   * <p>The connection must reach the database and tables of this store (a different schema is not
+   * detected). After a failed insert, roll the transaction back: on PostgreSQL it cannot go on.
+   *
+   * @throws IllegalArgumentException if the connection is in autocommit mode (the insert would
+   *     commit on its own), is closed, or is to another kind of database than this store's
+   * @throws IllegalStateException if this store is closed
+   */
+  public EnqueueTransaction transaction(Connection connection, Consumer<Runnable> afterCommit) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(afterCommit, "afterCommit");
+    connections.requireOpen();
+    requireJoinable(connection);
+    return new CallerTransaction(this, connection, afterCommit);
+  }
+
+  /**
+   * Joins the transaction a Jdbi {@code handle} has open, as {@link #transaction(Connection,
+   * Consumer)} does, and runs the after-commit actions with {@link Handle#afterCommit(Runnable)}:
+   * they run when the transaction is committed through Jdbi ({@code handle.commit()}, or the end of
+   * {@code jdbi.inTransaction(...)}), not on a commit of the bare JDBC connection. The store's
+   * statements run on the handle's connection with the store's own Jdbi settings, not the host's.
+   *
+   * @throws IllegalArgumentException if the handle is not in a transaction, or is to another kind
+   *     of database than this store's
+   */
+  public EnqueueTransaction transaction(Handle handle) {
+    Objects.requireNonNull(handle, "handle");
+    connections.requireOpen();
+    requireJoinable(handle.getConnection());
+    return new CallerTransaction(this, handle.getConnection(), handle::afterCommit);
+  }
+
+  private void requireJoinable(Connection connection) {
+    try {
+      if (connection.isClosed()) {
+        throw new IllegalArgumentException("connection is closed");
+      }
+      if (connection.getAutoCommit()) {
+        throw new IllegalArgumentException(
+            "connection is in autocommit mode, so the job would be committed on its own, apart"
+                + " from the rest of the transaction; call setAutoCommit(false) first and commit"
+                + " (or roll back) yourself");
+      }
+      String product = connection.getMetaData().getDatabaseProductName();
+      if (!product.equalsIgnoreCase(dialect.resourceFolder())) {
+        throw new IllegalArgumentException(
+            "connection is to " + product + " but this store's database is " + dialect);
+      }
+    } catch (SQLException e) {
+      throw Connections.failure("use the caller's connection", e);
+    }
+  }
+
+  /**
+   * The insert of {@link #insert(List)}, run on the host's connection inside its transaction. On
+   * H2, which has no ON CONFLICT, a key that another transaction committed after the look-up fails
+   * the batch with a unique violation; H2 then keeps the rest of the transaction, so the batch is
+   * undone to a savepoint and tried again against the now visible key. On PostgreSQL the insert
+   * skips taken keys and never fails on one, which matters: any error there would abort the host's
+   * whole transaction.
+   */
+  List<InsertResult> insertInto(Connection connection, List<NewJob> jobs) {
+    connections.requireOpen();
+    requireJoinable(connection);
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    boolean retryOnTakenKey =
+        !statements.insertSkipsTakenKeys()
+            && jobs.stream().anyMatch(job -> job.idempotencyKey() != null);
+    // Jdbi.create(Connection) never closes the connection; and a handle opened on a connection
+    // already in a transaction does not roll it back when closed.
+    try (Handle handle = Jdbi.create(connection).open()) {
+      if (!retryOnTakenKey) {
+        return insertAll(handle, jobs);
+      }
+      for (int attempt = 1; ; attempt++) {
+        Savepoint beforeInsert = connection.setSavepoint();
+        try {
+          List<InsertResult> results = insertAll(handle, jobs);
+          connection.releaseSavepoint(beforeInsert);
+          return results;
+        } catch (JdbiException e) {
+          connection.rollback(beforeInsert);
+          if (attempt >= INSERT_ATTEMPTS || !SqlFailures.isUniqueViolation(e)) {
+            throw e;
+          }
+        }
+      }
+    } catch (JdbiException | SQLException e) {
+      throw Connections.failure("insert jobs in the caller's transaction", e);
     }
   }
 
