@@ -69,6 +69,15 @@ public class OrchestratorConfiguration {
     return builder.build();
   }
 
+  /** Submits reports inside the application's {@code @Transactional} methods. */
+  @Bean
+  TransactionalReports transactionalReports(
+      ReportOrchestrator reportOrchestrator,
+      JdbcJobRepository jobRepository,
+      DataSource dataSource) {
+    return new TransactionalReports(reportOrchestrator, jobRepository, dataSource);
+  }
+
   @Bean
   OrchestratorLifecycle reportOrchestratorLifecycle(
       ReportOrchestrator reportOrchestrator, OrchestratorProperties properties) {

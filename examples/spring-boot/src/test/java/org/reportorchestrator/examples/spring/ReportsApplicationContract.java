@@ -1,6 +1,7 @@
 package org.reportorchestrator.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobState;
+import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.micrometer.MicrometerMetrics;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -20,10 +22,12 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The application end to end over HTTP, on a real database that each subclass names: submit, poll,
- * download, cancel, errors that store nothing, Actuator's health and meters.
+ * download, cancel, errors that store nothing, an order and its invoice job committed or rolled
+ * back together, Actuator's health and meters.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -39,6 +43,8 @@ abstract class ReportsApplicationContract {
   @Autowired TestRestTemplate http;
   @Autowired JdbcTemplate jdbc;
   @Autowired OrchestratorProperties properties;
+  @Autowired TransactionalReports reports;
+  @Autowired TransactionTemplate transactions;
 
   @Test
   void aReportGoesFromSubmitToDownload() {
@@ -147,6 +153,71 @@ abstract class ReportsApplicationContract {
     assertThat(runs.getBody().get("measurements").toString()).contains("COUNT");
     assertThat(getMap("/actuator/metrics/" + MicrometerMetrics.WORKERS_UTILIZATION).getStatusCode())
         .isEqualTo(HttpStatus.OK);
+  }
+
+  @Test
+  void anOrderAndItsInvoiceJobAreStoredTogetherAndTheJobSeesTheOrder() {
+    long jobsBefore = storedJobs();
+
+    ResponseEntity<Map<String, Object>> placed = placeOrder("A-100", "Ada Lovelace", 12_345);
+
+    assertThat(placed.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+    assertThat(storedJobs()).isEqualTo(jobsBefore + 1);
+    assertThat(storedOrders("A-100")).isEqualTo(1);
+    URI invoice = placed.getHeaders().getLocation();
+    assertThat(invoice.getPath()).isEqualTo("/reports/" + placed.getBody().get("invoiceJob"));
+    JobView done = awaitState(invoice, JobState.COMPLETED);
+    assertThat(http.getForObject(done.result(), String.class))
+        .contains("order A-100", "Customer: Ada Lovelace", "Amount: 123.45");
+  }
+
+  @Test
+  void anOrderThatRollsBackLeavesNoJob() {
+    placeOrder("B-200", "Grace Hopper", 500);
+    long jobsBefore = storedJobs();
+
+    // the invoice job is written first; the order's key then fails, and the rollback takes both
+    ResponseEntity<Map<String, Object>> taken = placeOrder("B-200", "Someone Else", 700);
+
+    assertThat(taken.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+    assertThat(storedJobs()).isEqualTo(jobsBefore);
+    assertThat(storedOrders("B-200")).isEqualTo(1);
+  }
+
+  @Test
+  void aTransactionalSubmitRolledBackByTheCallerLeavesNoJobAndOneWithoutATransactionIsRefused() {
+    long jobsBefore = storedJobs();
+
+    transactions.executeWithoutResult(
+        status -> {
+          reports.submit(ReportRequest.of("sales-summary", Map.of("month", "2026-05")));
+          status.setRollbackOnly();
+        });
+
+    assertThat(storedJobs()).isEqualTo(jobsBefore);
+    assertThatThrownBy(
+            () -> reports.submit(ReportRequest.of("sales-summary", Map.of("month", "2026-05"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no Spring transaction is active");
+    assertThat(storedJobs()).isEqualTo(jobsBefore);
+  }
+
+  long storedOrders(String orderNumber) {
+    Long count =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM shop_orders WHERE order_number = ?", Long.class, orderNumber);
+    return count == null ? 0 : count;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ResponseEntity<Map<String, Object>> placeOrder(
+      String orderNumber, String customer, long amountCents) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    Map<String, Object> order =
+        Map.of("orderNumber", orderNumber, "customer", customer, "amountCents", amountCents);
+    return (ResponseEntity)
+        http.postForEntity("/orders", new HttpEntity<>(order, headers), Map.class);
   }
 
   long storedJobs() {
