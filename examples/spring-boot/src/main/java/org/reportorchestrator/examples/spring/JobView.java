@@ -47,10 +47,15 @@ record JobView(
         job.createdAt(),
         job.nextRunAt(),
         job.finishedAt(),
-        error == null ? null : error.type() + ": " + error.message(),
+        error == null ? null : describe(error),
         job.state() == JobState.COMPLETED && result != null
             ? ReportController.location(job.id()) + "/result"
             : null,
         cancelOutcome);
+  }
+
+  private static String describe(JobError error) {
+    String message = error.message();
+    return message == null ? error.type() : error.type() + ": " + message;
   }
 }
