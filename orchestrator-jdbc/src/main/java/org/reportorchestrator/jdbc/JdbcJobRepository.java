@@ -50,7 +50,10 @@ import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.ScheduleFiring;
+import org.reportorchestrator.spi.ScheduleRepository;
 import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.StoredSchedule;
 import org.reportorchestrator.spi.Transition;
 import org.reportorchestrator.spi.TypeStatistics;
 
@@ -86,7 +89,7 @@ import org.reportorchestrator.spi.TypeStatistics;
  * character it cannot hold, a violated constraint) it is a {@link
  * org.reportorchestrator.DataRejectedException}, which core does not retry.
  */
-public final class JdbcJobRepository implements JobRepository, AutoCloseable {
+public final class JdbcJobRepository implements JobRepository, ScheduleRepository, AutoCloseable {
 
   /** The databases this store speaks. */
   public enum Dialect {
@@ -137,6 +140,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private final String tablePrefix;
   private final Statements statements;
   private final long maxResultBytes;
+  private final JdbcSchedules schedules;
 
   private JdbcJobRepository(
       Connections connections, Dialect dialect, String tablePrefix, long maxResultBytes) {
@@ -145,6 +149,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     this.tablePrefix = tablePrefix;
     this.statements = Statements.of(dialect, tablePrefix);
     this.maxResultBytes = maxResultBytes;
+    this.schedules = new JdbcSchedules(connections, tablePrefix, this::insertAll);
   }
 
   public static Builder builder() {
@@ -206,6 +211,61 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
         }
       }
     }
+  }
+
+  /** {@inheritDoc} In one transaction: the schedule's row is read {@code FOR UPDATE}. */
+  @Override
+  public StoredSchedule upsertSchedule(StoredSchedule proposed) {
+    Objects.requireNonNull(proposed, "proposed");
+    return schedules.upsert(proposed);
+  }
+
+  @Override
+  public List<StoredSchedule> schedules() {
+    return schedules.all();
+  }
+
+  @Override
+  public Optional<StoredSchedule> findSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return schedules.find(name);
+  }
+
+  @Override
+  public List<StoredSchedule> dueSchedules(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    return schedules.due(now, limit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: {@code UPDATE ... SET next_fire_at = :next WHERE name = :name AND
+   * next_fire_at = :fireAt AND NOT paused}, then the job's insert; the job's idempotency key,
+   * unique in the jobs table, is the second guard.
+   */
+  @Override
+  public FireResult fire(ScheduleFiring firing) {
+    Objects.requireNonNull(firing, "firing");
+    return schedules.fire(firing);
+  }
+
+  @Override
+  public boolean pauseSchedule(String name, Instant now) {
+    Objects.requireNonNull(name, "name");
+    return schedules.pause(name, now);
+  }
+
+  @Override
+  public boolean resumeSchedule(String name, Instant nextFireAt, Instant now) {
+    Objects.requireNonNull(name, "name");
+    return schedules.resume(name, nextFireAt, now);
+  }
+
+  @Override
+  public boolean removeSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return schedules.remove(name);
   }
 
   private List<InsertResult> insertAll(Handle handle, List<NewJob> jobs) {
