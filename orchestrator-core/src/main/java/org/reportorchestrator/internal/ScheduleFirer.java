@@ -10,6 +10,7 @@ import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.Schedule;
 import org.reportorchestrator.ScheduleSnapshot;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ScheduleFiring;
@@ -54,8 +55,19 @@ final class ScheduleFirer {
     Instant now = settings.clock().instant();
     int made = 0;
     for (StoredSchedule due : schedules.dueSchedules(now, BATCH)) {
-      if (settings.accepts(due.reportType()) && fire(due, now)) {
-        made++;
+      if (!settings.accepts(due.reportType())) {
+        continue;
+      }
+      try {
+        if (fire(due, now)) {
+          made++;
+        }
+      } catch (StorageException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // one schedule this node cannot fire (a cron one without cron-utils here, say) must not
+        // hold back the others; a node that can fires it
+        LOG.warn("could not fire schedule {}; leaving it to the next look", due.name(), e);
       }
     }
     return made;

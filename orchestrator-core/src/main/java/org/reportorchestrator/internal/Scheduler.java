@@ -66,6 +66,8 @@ final class Scheduler {
 
   private boolean lookedForSchedules;
 
+  private final OutageLog scheduleOutage;
+
   /** How long a claim takes, as a moving average; only the scheduler thread touches it. */
   private long averageClaimNanos;
 
@@ -78,6 +80,7 @@ final class Scheduler {
       ThreadFactory threads) {
     this.settings = settings;
     this.firer = firer;
+    this.scheduleOutage = new OutageLog(LOG, "firing due schedules", health);
     this.outage = new OutageLog(LOG, "polling the job store", health);
     this.pool = pool;
     this.listeners = listeners;
@@ -168,8 +171,9 @@ final class Scheduler {
     lastScheduleLook = now;
     try {
       schedules.fireDue();
+      scheduleOutage.succeeded();
     } catch (RuntimeException e) {
-      LOG.warn("could not fire due schedules; trying again at the next poll", e);
+      scheduleOutage.failed(e);
     }
   }
 
