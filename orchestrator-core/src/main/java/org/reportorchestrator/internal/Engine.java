@@ -123,11 +123,13 @@ public final class Engine {
           "this node only submits (no ReportTask registered, only submitOnly types), so it has"
               + " nothing to run; do not start it");
     }
+    requireNew();
+    // before the node counts as started: a store that cannot take them fails start(), which the
+    // host may call again
+    declareSchedules();
     if (!phase.compareAndSet(Phase.NEW, Phase.STARTED)) {
-      throw new IllegalStateException(
-          phase.get() == Phase.STARTED
-              ? "orchestrator is already started"
-              : "orchestrator is closed");
+      // closed meanwhile
+      requireNew();
     }
     // A runtime exists already if a test ran due jobs inline before starting.
     NodeRuntime existing = runtime;
@@ -135,7 +137,6 @@ public final class Engine {
         existing != null
             ? existing
             : new NodeRuntime(settings, listeners, waiters, storeHealth, firer);
-    declareSchedules();
     runtime = started;
     startedAt = settings.clock().instant();
     started.start();
@@ -147,6 +148,14 @@ public final class Engine {
         settings.nodeId(),
         settings.workerCount(),
         settings.tasks().keySet());
+  }
+
+  private void requireNew() {
+    Phase now = phase.get();
+    if (now != Phase.NEW) {
+      throw new IllegalStateException(
+          now == Phase.STARTED ? "orchestrator is already started" : "orchestrator is closed");
+    }
   }
 
   public JobId submit(ReportRequest request) {
