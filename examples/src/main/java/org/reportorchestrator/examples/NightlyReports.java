@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobSnapshot;
 import org.reportorchestrator.ReportOrchestrator;
@@ -48,9 +50,15 @@ public final class NightlyReports {
       }
       orchestrator.pauseSchedule("stock-check");
       for (JobSnapshot job : orchestrator.query(JobQuery.all().ofType("sales-summary"))) {
-        String key = job.idempotencyKey();
+        // a scheduled job's key is schedule:<name>@<fire time>
+        String key = Objects.requireNonNull(job.idempotencyKey());
         Instant fireTime = Instant.parse(key.substring(key.indexOf('@') + 1));
-        out.printf("%s  %-9s  %s%n", fireTime.atZone(berlin).toOffsetDateTime(), job.state(), key);
+        out.printf(
+            Locale.ROOT,
+            "%s  %-9s  %s%n",
+            fireTime.atZone(berlin).toOffsetDateTime(),
+            job.state(),
+            key);
       }
       orchestrator.schedules().forEach(schedule -> out.println(schedule));
     }
