@@ -9,6 +9,9 @@ module org.reportorchestrator.core {
   // optional: only org.reportorchestrator.micrometer uses it (Micrometer's automatic module name)
   requires static micrometer.core;
 
+  // optional: only cron schedules use it (cron-utils' automatic module name)
+  requires static com.cronutils;
+
   exports org.reportorchestrator;
   exports org.reportorchestrator.spi;
   exports org.reportorchestrator.testing;

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param attempt how many attempts have started; 0 before the first
  * @param maxAttempts how many attempts it may have in all
  * @param priority higher runs first
- * @param idempotencyKey the key it was submitted with, if any
+ * @param idempotencyKey the key it was submitted with, if any; {@code schedule:<name>@<fire time>}
+ *     for a job a {@link Schedule} made
  * @param timeout how long one attempt may run
  * @param createdAt when it was submitted
  * @param updatedAt when it last changed

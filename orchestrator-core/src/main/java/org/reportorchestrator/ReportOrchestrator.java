@@ -21,6 +21,7 @@ import org.reportorchestrator.internal.Settings;
 import org.reportorchestrator.internal.SuppressForbidden;
 import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.ScheduleRepository;
 
 /**
  * The entry point: submits report jobs, reads and cancels them, and (once {@link #start()}ed) runs
@@ -310,6 +311,65 @@ public final class ReportOrchestrator implements AutoCloseable {
   }
 
   /**
+   * Stores a recurring schedule, shared by every node on the store: a new name is added, a changed
+   * definition replaces the stored one (with a new next fire time; paused stays paused), an
+   * unchanged one keeps its next fire time. Started nodes fire it; see {@link Schedule}.
+   *
+   * @return the schedule as stored
+   * @throws UnknownReportTypeException if this node cannot submit the schedule's report type
+   * @throws IllegalStateException if the store keeps no schedules (it does not implement {@code
+   *     org.reportorchestrator.spi.ScheduleRepository}), or after {@link #close()}
+   */
+  public ScheduleSnapshot schedule(Schedule schedule) {
+    Objects.requireNonNull(schedule, "schedule");
+    return engine.schedule(schedule);
+  }
+
+  /** Every stored schedule, by name, as stored now. */
+  public List<ScheduleSnapshot> schedules() {
+    return engine.schedules();
+  }
+
+  /** The schedule of that name as stored now; empty if there is none. */
+  public Optional<ScheduleSnapshot> findSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return engine.findSchedule(name);
+  }
+
+  /**
+   * Pauses a schedule on every node: its fire times make no jobs until it is resumed. Jobs it made
+   * already are not touched.
+   *
+   * @throws ScheduleNotFoundException if there is no such schedule
+   */
+  public void pauseSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    engine.pauseSchedule(name);
+  }
+
+  /**
+   * Resumes a paused schedule from its next fire time after now: fire times that passed while it
+   * was paused are not caught up.
+   *
+   * @throws ScheduleNotFoundException if there is no such schedule
+   */
+  public void resumeSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    engine.resumeSchedule(name);
+  }
+
+  /**
+   * Deletes a schedule; the jobs it made stay. A node that declares it on its builder stores it
+   * again when it starts.
+   *
+   * @throws ScheduleNotFoundException if there is no such schedule
+   */
+  public void removeSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    engine.removeSchedule(name);
+  }
+
+  /**
    * Stops claiming, lets running jobs finish within the shutdown grace period, then interrupts them
    * and puts them back to {@code REQUESTED} without charging the attempt. Idempotent; does not
    * close the repository.
@@ -341,6 +401,7 @@ public final class ReportOrchestrator implements AutoCloseable {
     private @Nullable ThreadFactory threadFactory;
     private Duration statisticsInterval = Duration.ofSeconds(10);
     private @Nullable OrchestratorMetrics metrics;
+    private final Map<String, Schedule> schedules = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -510,7 +571,24 @@ public final class ReportOrchestrator implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalStateException naming what is missing: the repository, or any registered task
+     * Declares a recurring schedule, written to the store when this node starts (or first runs due
+     * jobs inline): added if new, replaced if its definition changed, left as it is (next fire
+     * time, paused) if not. Its report type must be registered or declared {@link #submitOnly} by
+     * the time of {@link #build()}, and the store must keep schedules.
+     */
+    public Builder schedule(Schedule schedule) {
+      requireSetting("schedule", schedule);
+      if (schedules.containsKey(schedule.name())) {
+        throw new IllegalArgumentException(
+            "schedule '" + schedule.name() + "' is already declared");
+      }
+      schedules.put(schedule.name(), schedule);
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming what is missing: the repository, or any registered task,
+     *     or a schedule's report type; or a schedule declared on a store that keeps none
      */
     public ReportOrchestrator build() {
       if (repository == null) {
@@ -523,6 +601,25 @@ public final class ReportOrchestrator implements AutoCloseable {
       }
       if (retryPolicy.maxAttempts() < 1) {
         throw new IllegalStateException("retryPolicy.maxAttempts must be at least 1");
+      }
+      for (Schedule schedule : schedules.values()) {
+        if (!tasks.containsKey(schedule.reportType())
+            && !submitOnlyTypes.containsKey(schedule.reportType())) {
+          throw new IllegalStateException(
+              "schedule '"
+                  + schedule.name()
+                  + "' makes jobs of report type '"
+                  + schedule.reportType()
+                  + "', which is neither registered nor declared submitOnly");
+        }
+      }
+      if (!schedules.isEmpty() && !(repository instanceof ScheduleRepository)) {
+        throw new IllegalStateException(
+            "schedules are declared, but the repository "
+                + repository
+                + " keeps no schedules (it does not implement "
+                + ScheduleRepository.class.getName()
+                + ")");
       }
       String node = nodeId != null ? nodeId : generatedNodeId();
       return new ReportOrchestrator(
@@ -542,7 +639,8 @@ public final class ReportOrchestrator implements AutoCloseable {
               listeners,
               threadFactory,
               statisticsInterval,
-              metrics));
+              metrics,
+              List.copyOf(schedules.values())));
     }
 
     private static String generatedNodeId() {

@@ -30,7 +30,7 @@ final class BenchmarkStores {
       }
       try (Connection connection = DriverManager.getConnection(postgresUrl);
           Statement statement = connection.createStatement()) {
-        for (String table : new String[] {"job_results", "jobs", "schema_version"}) {
+        for (String table : new String[] {"schedules", "job_results", "jobs", "schema_version"}) {
           statement.execute("DROP TABLE IF EXISTS " + tablePrefix + table + " CASCADE");
         }
       }

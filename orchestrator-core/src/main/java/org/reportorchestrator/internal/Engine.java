@@ -27,12 +27,17 @@ import org.reportorchestrator.OrchestratorHealth;
 import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.QueueStatistics;
 import org.reportorchestrator.ReportRequest;
+import org.reportorchestrator.Schedule;
+import org.reportorchestrator.ScheduleNotFoundException;
+import org.reportorchestrator.ScheduleSnapshot;
 import org.reportorchestrator.UnknownReportTypeException;
 import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ScheduleRepository;
 import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.StoredSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +82,16 @@ public final class Engine {
   private @Nullable ScheduledExecutorService timer;
   private volatile @Nullable Instant startedAt;
 
+  /** The host's store as a schedule store, if it is one. */
+  private final @Nullable ScheduleRepository schedules;
+
+  private final @Nullable ScheduleFirer firer;
+
+  /**
+   * Whether the builder's schedules were written to the store; at start or the first inline run.
+   */
+  private boolean declaredSchedules;
+
   /** Made by start() or runDueJobs(); a node that only submits never has one. */
   private volatile @Nullable NodeRuntime runtime;
 
@@ -97,6 +112,11 @@ public final class Engine {
         new StatisticsCache(
             repository, settings.clock(), settings.statisticsInterval(), settings.threadFactory());
     metrics.bind(new NodeGauges());
+    this.schedules =
+        configured.repository() instanceof ScheduleRepository store
+            ? new ObservedSchedules(store, storeHealth)
+            : null;
+    this.firer = schedules == null ? null : new ScheduleFirer(settings, schedules, listeners);
   }
 
   public synchronized void start() {
@@ -105,16 +125,20 @@ public final class Engine {
           "this node only submits (no ReportTask registered, only submitOnly types), so it has"
               + " nothing to run; do not start it");
     }
+    requireNew();
+    // before the node counts as started: a store that cannot take them fails start(), which the
+    // host may call again
+    declareSchedules();
     if (!phase.compareAndSet(Phase.NEW, Phase.STARTED)) {
-      throw new IllegalStateException(
-          phase.get() == Phase.STARTED
-              ? "orchestrator is already started"
-              : "orchestrator is closed");
+      // closed meanwhile
+      requireNew();
     }
     // A runtime exists already if a test ran due jobs inline before starting.
     NodeRuntime existing = runtime;
     NodeRuntime started =
-        existing != null ? existing : new NodeRuntime(settings, listeners, waiters, storeHealth);
+        existing != null
+            ? existing
+            : new NodeRuntime(settings, listeners, waiters, storeHealth, firer);
     runtime = started;
     startedAt = settings.clock().instant();
     started.start();
@@ -126,6 +150,14 @@ public final class Engine {
         settings.nodeId(),
         settings.workerCount(),
         settings.tasks().keySet());
+  }
+
+  private void requireNew() {
+    Phase now = phase.get();
+    if (now != Phase.NEW) {
+      throw new IllegalStateException(
+          now == Phase.STARTED ? "orchestrator is already started" : "orchestrator is closed");
+    }
   }
 
   public JobId submit(ReportRequest request) {
@@ -277,6 +309,7 @@ public final class Engine {
               + " in the calling thread");
     }
     NodeRuntime inline = inlineRuntime();
+    inline.fireDueSchedulesInline();
     int ran = 0;
     while (inline.runOneInline()) {
       ran++;
@@ -289,10 +322,83 @@ public final class Engine {
     if (existing != null) {
       return existing;
     }
-    NodeRuntime inline = new NodeRuntime(settings, listeners, waiters, storeHealth);
+    declareSchedules();
+    NodeRuntime inline = new NodeRuntime(settings, listeners, waiters, storeHealth, firer);
     inline.startInline();
     runtime = inline;
     return inline;
+  }
+
+  /** Writes the builder's schedules to the store, once: a changed definition replaces the old. */
+  private synchronized void declareSchedules() {
+    if (declaredSchedules) {
+      return;
+    }
+    for (Schedule schedule : settings.schedules()) {
+      schedule(schedule);
+    }
+    declaredSchedules = true;
+  }
+
+  public ScheduleSnapshot schedule(Schedule schedule) {
+    requireOpen();
+    ScheduleRepository store = scheduleStore();
+    if (!settings.accepts(schedule.reportType())) {
+      throw new UnknownReportTypeException(schedule.reportType(), settings.acceptedTypes());
+    }
+    return ScheduleFirer.snapshot(
+        store.upsertSchedule(ScheduleFirer.proposed(schedule, settings.clock().instant())));
+  }
+
+  public List<ScheduleSnapshot> schedules() {
+    List<ScheduleSnapshot> all = new ArrayList<>();
+    scheduleStore().schedules().forEach(stored -> all.add(ScheduleFirer.snapshot(stored)));
+    return all;
+  }
+
+  public Optional<ScheduleSnapshot> findSchedule(String name) {
+    return scheduleStore().findSchedule(name).map(ScheduleFirer::snapshot);
+  }
+
+  public void pauseSchedule(String name) {
+    requireOpen();
+    if (!scheduleStore().pauseSchedule(name, settings.clock().instant())) {
+      throw new ScheduleNotFoundException(name);
+    }
+  }
+
+  public void resumeSchedule(String name) {
+    requireOpen();
+    ScheduleRepository store = scheduleStore();
+    StoredSchedule stored =
+        store.findSchedule(name).orElseThrow(() -> new ScheduleNotFoundException(name));
+    Instant now = settings.clock().instant();
+    Instant next =
+        stored.nextFireAt().isAfter(now)
+            ? stored.nextFireAt()
+            : ScheduleFirer.nextAfter(stored, now);
+    if (!store.resumeSchedule(name, next, now)) {
+      throw new ScheduleNotFoundException(name);
+    }
+  }
+
+  public void removeSchedule(String name) {
+    requireOpen();
+    if (!scheduleStore().removeSchedule(name)) {
+      throw new ScheduleNotFoundException(name);
+    }
+  }
+
+  private ScheduleRepository scheduleStore() {
+    ScheduleRepository store = schedules;
+    if (store == null) {
+      throw new IllegalStateException(
+          "the store "
+              + settings.repository()
+              + " keeps no schedules: it does not implement "
+              + ScheduleRepository.class.getName());
+    }
+    return store;
   }
 
   public Optional<JobSnapshot> find(JobId id) {

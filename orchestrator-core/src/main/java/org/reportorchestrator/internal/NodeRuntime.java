@@ -26,9 +26,14 @@ final class NodeRuntime {
   private final Scheduler scheduler;
   private final Maintenance maintenance;
   private final LeaseKeeper leaseKeeper;
+  private final @Nullable ScheduleFirer firer;
 
   NodeRuntime(
-      Settings settings, TransitionListeners listeners, JobWaiters waiters, StoreHealth health) {
+      Settings settings,
+      TransitionListeners listeners,
+      JobWaiters waiters,
+      StoreHealth health,
+      @Nullable ScheduleFirer firer) {
     this.settings = settings;
     this.writer =
         new TransitionWriter(
@@ -48,6 +53,7 @@ final class NodeRuntime {
             pool,
             listeners,
             health,
+            firer,
             NamedThreads.single("orchestrator-scheduler", settings.threadFactory()));
     this.maintenance =
         new Maintenance(
@@ -58,6 +64,7 @@ final class NodeRuntime {
             health,
             NamedThreads.single("orchestrator-maintenance", settings.threadFactory()));
     this.leaseKeeper = new LeaseKeeper(settings, pool, health);
+    this.firer = firer;
   }
 
   /** Starts claiming and running jobs. */
@@ -70,6 +77,11 @@ final class NodeRuntime {
   /** Runs claimed jobs in the caller's thread instead: only the writer runs on its own. */
   void startInline() {
     writer.start();
+  }
+
+  /** Fires the schedules due now in the calling thread; how many jobs that made. */
+  int fireDueSchedulesInline() {
+    return firer == null ? 0 : firer.fireDue();
   }
 
   /** Claims one due job and runs it in the calling thread; {@code false} if none was due. */

@@ -13,6 +13,7 @@ import org.reportorchestrator.JobListener;
 import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.ReportTask;
 import org.reportorchestrator.RetryPolicy;
+import org.reportorchestrator.Schedule;
 import org.reportorchestrator.TaskOptions;
 import org.reportorchestrator.spi.JobRepository;
 
@@ -33,9 +34,11 @@ public record Settings(
     List<JobListener> listeners,
     @Nullable ThreadFactory threadFactory,
     Duration statisticsInterval,
-    @Nullable OrchestratorMetrics metrics) {
+    @Nullable OrchestratorMetrics metrics,
+    List<Schedule> schedules) {
 
   public Settings {
+    schedules = List.copyOf(schedules);
     tasks = Map.copyOf(tasks);
     submitOnlyTypes = Map.copyOf(submitOnlyTypes);
     listeners = List.copyOf(listeners);
@@ -59,7 +62,8 @@ public record Settings(
         listeners,
         threadFactory,
         statisticsInterval,
-        metrics);
+        metrics,
+        schedules);
   }
 
   /** A task registered for one report type. */

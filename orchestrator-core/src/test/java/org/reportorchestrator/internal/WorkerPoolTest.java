@@ -67,7 +67,8 @@ class WorkerPoolTest {
           List.of(),
           null,
           Duration.ofSeconds(10),
-          null);
+          null,
+          List.of());
   private final TransitionWriter writer =
       new TransitionWriter(
           store,

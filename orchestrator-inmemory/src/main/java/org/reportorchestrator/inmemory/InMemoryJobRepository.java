@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,13 +39,17 @@ import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.ScheduleFiring;
+import org.reportorchestrator.spi.ScheduleRepository;
 import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.StoredSchedule;
 import org.reportorchestrator.spi.Transition;
 import org.reportorchestrator.spi.TypeStatistics;
 
 /**
- * A {@link JobRepository} that keeps every job, and every result's bytes, on the heap. Thread-safe:
- * one lock guards all state, so each call is atomic against every other.
+ * A {@link JobRepository} (and {@link ScheduleRepository}) that keeps every job, every result's
+ * bytes and every schedule on the heap. Thread-safe: one lock guards all state, so each call is
+ * atomic against every other.
  *
  * <p>It is <b>not durable</b>: everything is lost when the JVM stops, and it cannot be shared
  * between processes, so it suits tests, demos and single-process experiments, not production. It
@@ -55,7 +60,7 @@ import org.reportorchestrator.spi.TypeStatistics;
  * {@code d} jobs fell due since the previous claim: queued jobs wait in an index by due time and
  * move, once due, to an index per report type in claim order.
  */
-public final class InMemoryJobRepository implements JobRepository {
+public final class InMemoryJobRepository implements JobRepository, ScheduleRepository {
 
   private static final NavigableSet<JobRow> EMPTY =
       Collections.unmodifiableNavigableSet(new TreeSet<>(JobRow.CLAIM_ORDER));
@@ -80,6 +85,9 @@ public final class InMemoryJobRepository implements JobRepository {
 
   /** COMPLETED, FAILED or CANCELLED. */
   private final NavigableSet<JobRow> finished = new TreeSet<>(JobRow.FINISHED_ORDER);
+
+  /** Schedules by name; guarded by the one lock like the jobs, so a firing is atomic. */
+  private final NavigableMap<String, StoredSchedule> schedules = new TreeMap<>();
 
   /** Creates an empty store. */
   public InMemoryJobRepository() {}
@@ -522,6 +530,138 @@ public final class InMemoryJobRepository implements JobRepository {
       case RUNNING -> leased.add(row);
       case COMPLETED, FAILED, CANCELLED -> finished.add(row);
     }
+  }
+
+  @Override
+  public StoredSchedule upsertSchedule(StoredSchedule proposed) {
+    Objects.requireNonNull(proposed, "proposed");
+    return locked(
+        () -> {
+          StoredSchedule stored = schedules.get(proposed.name());
+          if (stored == null) {
+            schedules.put(proposed.name(), proposed);
+            return proposed;
+          }
+          if (stored.sameDefinition(proposed)) {
+            return stored;
+          }
+          StoredSchedule replaced =
+              new StoredSchedule(
+                  proposed.name(),
+                  proposed.reportType(),
+                  proposed.parameters(),
+                  proposed.trigger(),
+                  proposed.overlap(),
+                  proposed.catchUp(),
+                  stored.paused(),
+                  proposed.nextFireAt(),
+                  stored.lastFireAt(),
+                  stored.lastJobId(),
+                  proposed.updatedAt());
+          schedules.put(proposed.name(), replaced);
+          return replaced;
+        });
+  }
+
+  @Override
+  public List<StoredSchedule> schedules() {
+    return locked(() -> List.copyOf(schedules.values()));
+  }
+
+  @Override
+  public Optional<StoredSchedule> findSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return locked(() -> Optional.ofNullable(schedules.get(name)));
+  }
+
+  /** Walks every schedule: {@code O(schedules)}, few next to jobs. */
+  @Override
+  public List<StoredSchedule> dueSchedules(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    requirePositive(limit);
+    return locked(
+        () ->
+            schedules.values().stream()
+                .filter(schedule -> !schedule.paused() && !schedule.nextFireAt().isAfter(now))
+                .sorted(
+                    Comparator.comparing(StoredSchedule::nextFireAt)
+                        .thenComparing(StoredSchedule::name))
+                .limit(limit)
+                .toList());
+  }
+
+  @Override
+  public FireResult fire(ScheduleFiring firing) {
+    Objects.requireNonNull(firing, "firing");
+    return locked(
+        () -> {
+          StoredSchedule stored = schedules.get(firing.name());
+          if (stored == null || stored.paused() || !stored.nextFireAt().equals(firing.fireAt())) {
+            return FireResult.lost();
+          }
+          NewJob job = firing.job();
+          InsertResult inserted = job == null ? null : insert(List.of(job)).get(0);
+          schedules.put(
+              stored.name(),
+              new StoredSchedule(
+                  stored.name(),
+                  stored.reportType(),
+                  stored.parameters(),
+                  stored.trigger(),
+                  stored.overlap(),
+                  stored.catchUp(),
+                  false,
+                  firing.nextFireAt(),
+                  inserted == null ? stored.lastFireAt() : firing.fireAt(),
+                  inserted == null ? stored.lastJobId() : inserted.id(),
+                  firing.now()));
+          return new FireResult(true, inserted);
+        });
+  }
+
+  @Override
+  public boolean pauseSchedule(String name, Instant now) {
+    return setPaused(name, true, null, now);
+  }
+
+  @Override
+  public boolean resumeSchedule(String name, Instant nextFireAt, Instant now) {
+    Objects.requireNonNull(nextFireAt, "nextFireAt");
+    return setPaused(name, false, nextFireAt, now);
+  }
+
+  private boolean setPaused(
+      String name, boolean paused, @Nullable Instant nextFireAt, Instant now) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(now, "now");
+    return locked(
+        () -> {
+          StoredSchedule stored = schedules.get(name);
+          if (stored == null) {
+            return false;
+          }
+          schedules.put(
+              name,
+              new StoredSchedule(
+                  stored.name(),
+                  stored.reportType(),
+                  stored.parameters(),
+                  stored.trigger(),
+                  stored.overlap(),
+                  stored.catchUp(),
+                  paused,
+                  nextFireAt == null ? stored.nextFireAt() : nextFireAt,
+                  stored.lastFireAt(),
+                  stored.lastJobId(),
+                  now));
+          return true;
+        });
+  }
+
+  @Override
+  public boolean removeSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return locked(() -> schedules.remove(name) != null);
   }
 
   private <T> T locked(Supplier<T> action) {

@@ -54,7 +54,10 @@ import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
 import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.ProgressUpdate;
+import org.reportorchestrator.spi.ScheduleFiring;
+import org.reportorchestrator.spi.ScheduleRepository;
 import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.StoredSchedule;
 import org.reportorchestrator.spi.Transition;
 import org.reportorchestrator.spi.TypeStatistics;
 
@@ -90,7 +93,7 @@ import org.reportorchestrator.spi.TypeStatistics;
  * character it cannot hold, a violated constraint) it is a {@link
  * org.reportorchestrator.DataRejectedException}, which core does not retry.
  */
-public final class JdbcJobRepository implements JobRepository, AutoCloseable {
+public final class JdbcJobRepository implements JobRepository, ScheduleRepository, AutoCloseable {
 
   /** The databases this store speaks. */
   public enum Dialect {
@@ -142,6 +145,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
   private final Statements statements;
   private final long maxResultBytes;
   private final CallerConnections callerConnections = new CallerConnections();
+  private final JdbcSchedules schedules;
 
   private JdbcJobRepository(
       Connections connections, Dialect dialect, String tablePrefix, long maxResultBytes) {
@@ -150,6 +154,7 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     this.tablePrefix = tablePrefix;
     this.statements = Statements.of(dialect, tablePrefix);
     this.maxResultBytes = maxResultBytes;
+    this.schedules = new JdbcSchedules(connections, tablePrefix, this::insertAll);
   }
 
   public static Builder builder() {
@@ -317,6 +322,61 @@ public final class JdbcJobRepository implements JobRepository, AutoCloseable {
     } catch (JdbiException | SQLException e) {
       throw Connections.failure("insert jobs in the caller's transaction", e);
     }
+  }
+
+  /** {@inheritDoc} In one transaction: the schedule's row is read {@code FOR UPDATE}. */
+  @Override
+  public StoredSchedule upsertSchedule(StoredSchedule proposed) {
+    Objects.requireNonNull(proposed, "proposed");
+    return schedules.upsert(proposed);
+  }
+
+  @Override
+  public List<StoredSchedule> schedules() {
+    return schedules.all();
+  }
+
+  @Override
+  public Optional<StoredSchedule> findSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return schedules.find(name);
+  }
+
+  @Override
+  public List<StoredSchedule> dueSchedules(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    return schedules.due(now, limit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: {@code UPDATE ... SET next_fire_at = :next WHERE name = :name AND
+   * next_fire_at = :fireAt AND NOT paused}, then the job's insert; the job's idempotency key,
+   * unique in the jobs table, is the second guard.
+   */
+  @Override
+  public FireResult fire(ScheduleFiring firing) {
+    Objects.requireNonNull(firing, "firing");
+    return schedules.fire(firing);
+  }
+
+  @Override
+  public boolean pauseSchedule(String name, Instant now) {
+    Objects.requireNonNull(name, "name");
+    return schedules.pause(name, now);
+  }
+
+  @Override
+  public boolean resumeSchedule(String name, Instant nextFireAt, Instant now) {
+    Objects.requireNonNull(name, "name");
+    return schedules.resume(name, nextFireAt, now);
+  }
+
+  @Override
+  public boolean removeSchedule(String name) {
+    Objects.requireNonNull(name, "name");
+    return schedules.remove(name);
   }
 
   private List<InsertResult> insertAll(Handle handle, List<NewJob> jobs) {

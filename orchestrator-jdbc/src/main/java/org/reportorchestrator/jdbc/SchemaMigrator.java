@@ -29,7 +29,8 @@ final class SchemaMigrator {
           "V2__claim_lease_and_purge.sql",
           "V3__query_indexes.sql",
           "V4__history.sql",
-          "V5__running_by_type.sql");
+          "V5__running_by_type.sql",
+          "V6__schedules.sql");
 
   /** Replaced in the resources by the validated table prefix. */
   static final String PREFIX_PLACEHOLDER = "${tablePrefix}";

@@ -23,7 +23,7 @@ final class H2Databases {
   static void dropTables(String url, String prefix) {
     try (Connection connection = DriverManager.getConnection(url);
         Statement statement = connection.createStatement()) {
-      for (String table : new String[] {"job_results", "jobs", "schema_version"}) {
+      for (String table : new String[] {"schedules", "job_results", "jobs", "schema_version"}) {
         statement.execute("DROP TABLE IF EXISTS " + prefix + table);
       }
     } catch (SQLException e) {

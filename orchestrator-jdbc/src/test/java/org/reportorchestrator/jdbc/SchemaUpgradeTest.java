@@ -89,6 +89,7 @@ class SchemaUpgradeTest {
                   prefix + "job_results"))
           .as("foreign keys left on the results table")
           .isZero();
+      assertThat(store.schedules()).as("version 6's schedules table, empty").isEmpty();
       assertThat(store.find(finished.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
       try (InputStream content = store.openResult(finished.id()).orElseThrow()) {
         assertThat(content.readAllBytes()).containsExactly(1, 2, 3);

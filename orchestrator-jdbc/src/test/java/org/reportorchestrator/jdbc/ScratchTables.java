@@ -1,5 +1,7 @@
 package org.reportorchestrator.jdbc;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.reportorchestrator.spi.JobRepository;
@@ -13,6 +15,7 @@ final class ScratchTables {
   private final Supplier<String> jdbcUrl;
   private final BiConsumer<String, String> dropTables;
   private String prefix;
+  private final List<JdbcJobRepository> others = new ArrayList<>();
 
   private ScratchTables(Supplier<String> jdbcUrl, BiConsumer<String, String> dropTables) {
     this.jdbcUrl = jdbcUrl;
@@ -35,7 +38,17 @@ final class ScratchTables {
     return JdbcJobRepository.builder().jdbcUrl(jdbcUrl.get()).tablePrefix(prefix).build();
   }
 
+  /** Another store on the tables of the last {@link #open()}, as a second node opens them. */
+  JdbcJobRepository openAnother() {
+    JdbcJobRepository another =
+        JdbcJobRepository.builder().jdbcUrl(jdbcUrl.get()).tablePrefix(prefix).build();
+    others.add(another);
+    return another;
+  }
+
   void close(JobRepository repository) {
+    others.forEach(JdbcJobRepository::close);
+    others.clear();
     ((JdbcJobRepository) repository).close();
     dropTables.accept(jdbcUrl.get(), prefix);
   }

@@ -48,7 +48,7 @@ public final class TestPostgres {
   static void dropTables(String prefix) {
     try (Connection connection = dataSource().getConnection();
         Statement statement = connection.createStatement()) {
-      for (String table : new String[] {"job_results", "jobs", "schema_version"}) {
+      for (String table : new String[] {"schedules", "job_results", "jobs", "schema_version"}) {
         statement.execute("DROP TABLE IF EXISTS " + prefix.toLowerCase(Locale.ROOT) + table);
       }
     } catch (SQLException e) {

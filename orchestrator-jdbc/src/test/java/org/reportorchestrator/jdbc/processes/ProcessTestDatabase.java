@@ -301,7 +301,8 @@ final class ProcessTestDatabase implements AutoCloseable {
   public void close() throws SQLException {
     client.close();
     store.close();
-    for (String table : new String[] {"executions", "job_results", "jobs", "schema_version"}) {
+    for (String table :
+        new String[] {"executions", "schedules", "job_results", "jobs", "schema_version"}) {
       execute("DROP TABLE IF EXISTS " + prefix.toLowerCase(Locale.ROOT) + table);
     }
   }

@@ -1,0 +1,188 @@
+package org.reportorchestrator.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.JobState;
+import org.reportorchestrator.JobTransition;
+import org.reportorchestrator.OrchestratorMetrics;
+import org.reportorchestrator.Schedule;
+import org.reportorchestrator.ScheduleSnapshot;
+import org.reportorchestrator.StorageException;
+import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.ScheduleFiring;
+import org.reportorchestrator.spi.ScheduleRepository;
+import org.reportorchestrator.spi.StoredSchedule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires due schedules: one store query for the due ones, then per schedule one conditional write
+ * that moves it to its next fire time together with the job of this fire time. Nodes that race for
+ * one fire time all compute the same write; the store lets one through. Thread-safe (stateless but
+ * for its collaborators).
+ */
+final class ScheduleFirer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
+
+  /** The most schedules one look fires; the next look takes the rest. */
+  static final int BATCH = 100;
+
+  /** How late a fire time may be noticed and still count as on time under {@code CatchUp.NONE}. */
+  static final Duration MISSED_AFTER = Duration.ofMinutes(1);
+
+  private final Settings settings;
+  private final ScheduleRepository schedules;
+  private final TransitionListeners listeners;
+
+  ScheduleFirer(Settings settings, ScheduleRepository schedules, TransitionListeners listeners) {
+    this.settings = settings;
+    this.schedules = schedules;
+    this.listeners = listeners;
+  }
+
+  /**
+   * Fires every due schedule of a report type this node may submit; others are left for the nodes
+   * that know their type.
+   *
+   * @return how many jobs this node made
+   */
+  int fireDue() {
+    Instant now = settings.clock().instant();
+    int made = 0;
+    for (StoredSchedule due : schedules.dueSchedules(now, BATCH)) {
+      if (!settings.accepts(due.reportType())) {
+        continue;
+      }
+      try {
+        if (fire(due, now)) {
+          made++;
+        }
+      } catch (StorageException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // one schedule this node cannot fire (a cron one without cron-utils here, say) must not
+        // hold back the others; a node that can fires it
+        LOG.warn("could not fire schedule {}; leaving it to the next look", due.name(), e);
+      }
+    }
+    return made;
+  }
+
+  private boolean fire(StoredSchedule schedule, Instant now) {
+    Instant fireAt = schedule.nextFireAt();
+    Instant next = Trigger.parse(schedule.trigger()).nextAfter(fireAt, now);
+    NewJob job = makesJob(schedule, now) ? newJob(schedule, fireAt, now) : null;
+    List<JobId> ids = job == null ? List.of() : List.of(job.id());
+    listeners.announcing(ids);
+    try {
+      ScheduleRepository.FireResult result =
+          schedules.fire(new ScheduleFiring(schedule.name(), fireAt, next, job, now));
+      InsertResult inserted = result.job();
+      if (job == null || inserted == null || !inserted.created()) {
+        return false;
+      }
+      listeners.fire(
+          new JobTransition(
+              job.id(),
+              job.reportType(),
+              null,
+              JobState.REQUESTED,
+              now,
+              0,
+              settings.nodeId(),
+              null),
+          OrchestratorMetrics.Outcome.SUBMITTED);
+      LOG.debug("schedule {} made job {} for {}", schedule.name(), job.id(), fireAt);
+      return true;
+    } finally {
+      listeners.announced(ids);
+    }
+  }
+
+  private boolean makesJob(StoredSchedule schedule, Instant now) {
+    if (schedule.catchUp() == Schedule.CatchUp.NONE
+        && now.isAfter(schedule.nextFireAt().plus(MISSED_AFTER))) {
+      return false;
+    }
+    JobId last = schedule.lastJobId();
+    if (schedule.overlap() == Schedule.Overlap.SKIP && last != null) {
+      JobState state = settings.repository().states(List.of(last)).get(last);
+      return state == null || state.isTerminal();
+    }
+    return true;
+  }
+
+  private NewJob newJob(StoredSchedule schedule, Instant fireAt, Instant now) {
+    String type = schedule.reportType();
+    return new NewJob(
+        JobIds.next(now),
+        type,
+        schedule.parameters(),
+        idempotencyKey(schedule.name(), fireAt),
+        0,
+        now,
+        settings.retryPolicyFor(type).maxAttempts(),
+        settings.timeoutFor(type),
+        now);
+  }
+
+  /** The key of the job a schedule makes for one fire time: the store's second guard. */
+  static String idempotencyKey(String scheduleName, Instant fireAt) {
+    return "schedule:" + scheduleName + "@" + fireAt;
+  }
+
+  /** What the store should hold for {@code schedule} if it were first stored {@code now}. */
+  static StoredSchedule proposed(Schedule schedule, Instant now) {
+    Trigger trigger = triggerOf(schedule);
+    return new StoredSchedule(
+        schedule.name(),
+        schedule.reportType(),
+        schedule.parameters(),
+        trigger.spec(),
+        schedule.overlap(),
+        schedule.catchUp(),
+        false,
+        trigger.nextAfter(now, now),
+        null,
+        null,
+        now);
+  }
+
+  static Trigger triggerOf(Schedule schedule) {
+    Duration interval = schedule.interval();
+    if (interval != null) {
+      return Trigger.every(interval);
+    }
+    return Trigger.cron(
+        Objects.requireNonNull(schedule.cronExpression()), Objects.requireNonNull(schedule.zone()));
+  }
+
+  static ScheduleSnapshot snapshot(StoredSchedule stored) {
+    Trigger trigger = Trigger.parse(stored.trigger());
+    Schedule definition;
+    if (trigger instanceof Trigger.Interval interval) {
+      definition = Schedule.every(stored.name(), stored.reportType(), interval.interval());
+    } else {
+      CronTrigger cron = (CronTrigger) trigger;
+      definition =
+          Schedule.cron(stored.name(), stored.reportType(), cron.expression(), cron.zone());
+    }
+    definition =
+        definition
+            .withParameters(stored.parameters())
+            .onOverlap(stored.overlap())
+            .afterDowntime(stored.catchUp());
+    return new ScheduleSnapshot(
+        definition, stored.paused(), stored.nextFireAt(), stored.lastFireAt(), stored.lastJobId());
+  }
+
+  /** The next fire time after {@code now} of a stored schedule, on its own grid. */
+  static Instant nextAfter(StoredSchedule stored, Instant now) {
+    return Trigger.parse(stored.trigger()).nextAfter(stored.nextFireAt(), now);
+  }
+}

@@ -1,0 +1,60 @@
+package org.reportorchestrator.inmemory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * cron-utils is an optional dependency of core: a host without it runs interval schedules, loads
+ * none of its classes, and gets an error naming the library when it builds a cron schedule. Proven
+ * in a fresh JVM whose class path is this test's without the cron-utils jar.
+ */
+class NoCronUtilsNeededTest {
+
+  @Test
+  void aHostWithoutCronUtilsRunsIntervalSchedulesAndIsToldWhatACronOneNeeds(@TempDir Path dir)
+      throws Exception {
+    String classPath =
+        Arrays.stream(
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"))
+                    .split(File.pathSeparator))
+            .filter(entry -> !Path.of(entry).getFileName().toString().contains("cron-utils"))
+            .collect(Collectors.joining(File.pathSeparator));
+    assertThat(classPath).contains("orchestrator-core");
+    Path report = dir.resolve("report.txt");
+    Path classLoads = dir.resolve("class-loads.txt");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-verbose:class");
+    command.add("-cp");
+    command.add(classPath);
+    command.add(WithoutCronUtils.class.getName());
+    command.add(report.toString());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(classLoads.toFile())
+            .start();
+
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the host JVM finished").isTrue();
+    List<String> loads = Files.readAllLines(classLoads, StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("exit code; output:%n%s", String.join("\n", loads)).isZero();
+    assertThat(Files.readString(report, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "cron schedules need the cron-utils library (com.cronutils:cron-utils, an optional"
+                + " dependency of orchestrator-core) on the class path; add it, or use"
+                + " Schedule.every(...)\nran 1\njobs 1\n");
+    assertThat(loads).noneMatch(line -> line.contains("com.cronutils"));
+  }
+}

@@ -1,0 +1,19 @@
+package org.reportorchestrator.jdbc;
+
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.ScheduleRepositoryContract;
+
+class H2ScheduleRepositoryContractTest extends ScheduleRepositoryContract {
+  private static final String URL = H2Databases.inMemoryUrl();
+  private final ScratchTables tables = ScratchTables.h2(() -> URL);
+
+  @Override
+  protected JobRepository newRepository() {
+    return tables.open();
+  }
+
+  @Override
+  protected void closeRepository(JobRepository repository) {
+    tables.close(repository);
+  }
+}

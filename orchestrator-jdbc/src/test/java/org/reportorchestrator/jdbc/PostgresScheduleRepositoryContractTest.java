@@ -1,0 +1,18 @@
+package org.reportorchestrator.jdbc;
+
+import org.reportorchestrator.spi.JobRepository;
+import org.reportorchestrator.spi.ScheduleRepositoryContract;
+
+class PostgresScheduleRepositoryContractTest extends ScheduleRepositoryContract {
+  private final ScratchTables tables = ScratchTables.postgres();
+
+  @Override
+  protected JobRepository newRepository() {
+    return tables.open();
+  }
+
+  @Override
+  protected void closeRepository(JobRepository repository) {
+    tables.close(repository);
+  }
+}
