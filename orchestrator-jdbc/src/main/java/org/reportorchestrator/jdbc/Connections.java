@@ -121,7 +121,7 @@ final class Connections {
     return result;
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed.get()) {
       throw new IllegalStateException(storeName + " is closed");
     }

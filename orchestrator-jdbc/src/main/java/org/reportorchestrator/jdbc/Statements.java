@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.LeaseExtension;
 
@@ -111,7 +112,14 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
    */
   final String statistics;
 
-  Statements(String prefix, HistorySql history) {
+  /**
+   * The channel the writes of this store notify on (PostgreSQL's {@code pg_notify}), or {@code
+   * null} if they notify nobody.
+   */
+  final @Nullable String channel;
+
+  Statements(String prefix, HistorySql history, @Nullable String channel) {
+    this.channel = channel;
     jobs = prefix + "jobs";
     results = prefix + "job_results";
     String at = "CAST(:at AS BIGINT)";
@@ -140,7 +148,10 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + COLUMNS
             + ", history) VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
             + " :priority, :idempotencyKey, :timeoutMs, :createdAt, :createdAt, NULL, NULL,"
-            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE, "
+            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, "
+            + notifying(
+                "FALSE", "'" + EventPayloads.SUBMITTED + "' || CAST(:reportType AS VARCHAR)")
+            + ", "
             + history.entry(
                 NO_VALUE,
                 "'REQUESTED'",
@@ -195,7 +206,9 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + jobs
             + " SET state = 'REQUESTED', attempt = 0, run_at = :now, finished_at = NULL,"
             + " updated_at = :now, progress_percent = 0, progress_message = NULL,"
-            + " cancel_requested = FALSE, history = "
+            + " cancel_requested = "
+            + notifying("FALSE", "'" + EventPayloads.SUBMITTED + "' || report_type")
+            + ", history = "
             + history.appended(
                 history.entry("state", "'REQUESTED'", now, "0", NO_VALUE, NO_VALUE, NO_VALUE))
             + " WHERE id = :id AND state IN "
@@ -204,7 +217,9 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
     requestCancellation =
         "UPDATE "
             + jobs
-            + " SET cancel_requested = TRUE, updated_at = :now"
+            + " SET cancel_requested = "
+            + notifying("TRUE", "'" + EventPayloads.CANCELLED + "' || CAST(id AS VARCHAR)")
+            + ", updated_at = :now"
             + " WHERE id = :id AND state = 'RUNNING'";
     findExpiredLeases =
         "SELECT "
@@ -237,11 +252,27 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " WHERE state = 'REQUESTED' AND run_at <= :now GROUP BY report_type";
   }
 
-  static Statements of(JdbcJobRepository.Dialect dialect, String prefix) {
+  static Statements of(JdbcJobRepository.Dialect dialect, String prefix, @Nullable String channel) {
     return switch (dialect) {
-      case POSTGRESQL -> new PostgresStatements(prefix);
+      case POSTGRESQL -> new PostgresStatements(prefix, channel);
       case H2 -> new H2Statements(prefix);
     };
+  }
+
+  /**
+   * {@code value}, as an SQL expression that also sends {@code payload} (an SQL text expression) on
+   * the store's channel if it has one. The notification goes out with the statement's transaction,
+   * at its commit, so a node that hears it finds the row committed; it is sent only when the
+   * expression is evaluated, so an UPDATE that matches no row sends nothing. Part of the statement
+   * itself rather than a statement of its own: no extra round trip, and whoever runs the statement,
+   * in whichever transaction, notifies alike. PostgreSQL delivers identical notifications of one
+   * transaction once, so a batch of jobs of one type wakes each listener once.
+   */
+  final String notifying(String value, String payload) {
+    if (channel == null) {
+      return value;
+    }
+    return "(SELECT " + value + " FROM pg_notify('" + channel + "', " + payload + "))";
   }
 
   /** The insert of one job, for a batch of new jobs. */
