@@ -53,6 +53,13 @@ final class EventFeedReader {
   private final Condition stopping = lock.newCondition();
   private volatile boolean running = true;
 
+  /**
+   * How long to wait before the next open after a failure. Back to the first only once an open feed
+   * has answered a wait, so that a feed that breaks as soon as it opens is not reopened (and does
+   * not trigger a catch-up poll) ten times a second. Only the reader's thread touches it.
+   */
+  private Duration retry = FIRST_RETRY;
+
   EventFeedReader(Settings settings, Reactions reactions, ThreadFactory threads) {
     this.settings = settings;
     this.reactions = reactions;
@@ -76,7 +83,6 @@ final class EventFeedReader {
   }
 
   private void loop() {
-    Duration retry = FIRST_RETRY;
     int failures = 0;
     while (running) {
       JobEventFeed feed;
@@ -100,7 +106,6 @@ final class EventFeedReader {
         LOG.info("the job store's event feed is open again after {} failed attempts", failures);
       }
       failures = 0;
-      retry = FIRST_RETRY;
       try {
         reactions.caughtUp();
         read(feed);
@@ -113,8 +118,11 @@ final class EventFeedReader {
       } finally {
         feed.close();
       }
-      if (running && failures > 0 && !pause(retry)) {
-        return;
+      if (running && failures > 0) {
+        if (!pause(retry)) {
+          return;
+        }
+        retry = longer(retry);
       }
     }
   }
@@ -122,6 +130,7 @@ final class EventFeedReader {
   private void read(JobEventFeed feed) {
     while (running) {
       List<JobEvent> events = feed.await(AWAIT);
+      retry = FIRST_RETRY;
       boolean due = false;
       for (JobEvent event : events) {
         if (event instanceof JobEvent.Submitted submitted) {
