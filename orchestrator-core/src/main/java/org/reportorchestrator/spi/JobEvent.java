@@ -11,7 +11,10 @@ import org.reportorchestrator.JobId;
  */
 public sealed interface JobEvent permits JobEvent.Submitted, JobEvent.CancellationRequested {
 
-  /** Jobs of {@code reportType} were stored or requeued, and may be due now: worth a claim. */
+  /**
+   * Jobs of {@code reportType} were stored, requeued or put back to {@code REQUESTED}, and may be
+   * due now: worth a claim.
+   */
   record Submitted(String reportType) implements JobEvent {
     public Submitted {
       Objects.requireNonNull(reportType, "reportType");

@@ -169,7 +169,11 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
             + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
             + " owner_node = NULL, lease_expires_at = NULL,"
-            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN cancel_requested ELSE FALSE END,"
+            // a job back in REQUESTED (released at shutdown, rescued, retried) may be worth a
+            // claim elsewhere: the notification is sent only in that branch
+            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN "
+            + notifying("cancel_requested", "'" + EventPayloads.SUBMITTED + "' || report_type")
+            + " ELSE FALSE END,"
             + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
             + " error_message = CASE WHEN :setError THEN :errorMessage ELSE error_message END,"
             + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"

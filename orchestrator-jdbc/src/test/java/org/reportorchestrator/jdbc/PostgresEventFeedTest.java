@@ -12,10 +12,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobId;
+import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.JobEvent;
 import org.reportorchestrator.spi.JobEventFeed;
 import org.reportorchestrator.spi.NewJob;
+import org.reportorchestrator.spi.StoredJob;
+import org.reportorchestrator.spi.Transition;
 
 /**
  * What a PostgreSQL store's writes notify, read through its own event feed. Each check ends with a
@@ -64,6 +67,27 @@ class PostgresEventFeedTest {
     assertThat(store.requestCancellation(queued.id(), NOW)).isTrue();
     assertThat(eventsUntilMarker())
         .containsExactly(new JobEvent.CancellationRequested(queued.id()));
+  }
+
+  @Test
+  void aJobReleasedBackToRequestedNotifiesItsTypeAndACompletedOneNothing() {
+    store.insert(List.of(job("a"), job("b")));
+    assertThat(eventsUntilMarker())
+        .containsExactly(new JobEvent.Submitted("a"), new JobEvent.Submitted("b"));
+    List<StoredJob> claimed =
+        store.claim(
+            new ClaimRequest("node", Set.of("a", "b"), 2, NOW, NOW.plusSeconds(60), Map.of()));
+    StoredJob a = claimed.stream().filter(job -> job.reportType().equals("a")).findFirst().get();
+    StoredJob b = claimed.stream().filter(job -> job.reportType().equals("b")).findFirst().get();
+
+    assertThat(
+            store.apply(
+                List.of(
+                    new Transition.Completed(a.lease(), NOW, ReportResult.empty()),
+                    new Transition.Released(b.lease(), NOW))))
+        .containsExactly(true, true);
+
+    assertThat(eventsUntilMarker()).containsExactly(new JobEvent.Submitted("b"));
   }
 
   @Test
