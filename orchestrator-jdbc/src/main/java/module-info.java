@@ -8,6 +8,8 @@ module org.reportorchestrator.jdbc {
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
   requires static org.jspecify;
+  // optional: only a store on PostgreSQL listens for notifications (pgjdbc's module name)
+  requires static org.postgresql.jdbc;
 
   exports org.reportorchestrator.jdbc;
 }

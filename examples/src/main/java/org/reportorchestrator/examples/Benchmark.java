@@ -101,6 +101,15 @@ public final class Benchmark implements Callable<Integer> {
               + " many threads as workers, and print the ratio of the drains")
   @Nullable String baseline;
 
+  @Option(
+      names = "--notifications",
+      defaultValue = "true",
+      arity = "1",
+      description =
+          "whether a PostgreSQL store sends and hears LISTEN/NOTIFY (true or false; default"
+              + " ${DEFAULT-VALUE}), to measure what notifications cost")
+  boolean notifications;
+
   @Spec CommandSpec spec;
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -117,8 +126,10 @@ public final class Benchmark implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "store=%s jobs=%d workers=%d task-millis=%d rounds=%d cores=%d java=%s load=%.2f%n",
+        "store=%s notifications=%s jobs=%d workers=%d task-millis=%d rounds=%d cores=%d java=%s"
+            + " load=%.2f%n",
         store,
+        notifications,
         jobs,
         workers,
         taskMillis,
@@ -284,7 +295,7 @@ public final class Benchmark implements Callable<Integer> {
   /** Stores {@code jobs} jobs with submitAll, then starts a node and times until all completed. */
   private double[] throughputRound() throws Exception {
     CountDownLatch completed = new CountDownLatch(jobs);
-    try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl);
+    try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl, notifications);
         ReportOrchestrator orchestrator = orchestrator(opened.repository(), completed, null)) {
       long submitStart = System.nanoTime();
       List<ReportRequest> batch = new ArrayList<>(1_000);
@@ -318,7 +329,7 @@ public final class Benchmark implements Callable<Integer> {
     for (int i = 0; i < SteadyRateLatency.WARM_UP + latencySamples; i++) {
       requests.add(ReportRequest.of("probe", Map.of("i", Integer.toString(i))));
     }
-    try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl);
+    try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl, notifications);
         ReportOrchestrator orchestrator =
             orchestrator(opened.repository(), new CountDownLatch(0), latency)) {
       orchestrator.start();
@@ -328,7 +339,7 @@ public final class Benchmark implements Callable<Integer> {
 
   /** One job at a time: submit, wait for COMPLETED, repeat; reports the latency percentiles. */
   private void latencyRun() throws Exception {
-    try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl);
+    try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl, notifications);
         ReportOrchestrator orchestrator =
             orchestrator(opened.repository(), new CountDownLatch(0), null)) {
       orchestrator.start();

@@ -38,6 +38,14 @@ final class BenchmarkStores {
   }
 
   static Opened open(String store, @Nullable String jdbcUrl) {
+    return open(store, jdbcUrl, true);
+  }
+
+  /**
+   * A store for one round; {@code notifications} is {@link
+   * JdbcJobRepository.Builder#notifications(boolean)} on PostgreSQL.
+   */
+  static Opened open(String store, @Nullable String jdbcUrl, boolean notifications) {
     switch (store.toLowerCase(Locale.ROOT)) {
       case "memory":
         return new Opened(new InMemoryJobRepository(), null, "");
@@ -54,7 +62,11 @@ final class BenchmarkStores {
         }
         String prefix = "bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";
         return new Opened(
-            JdbcJobRepository.builder().jdbcUrl(jdbcUrl).tablePrefix(prefix).build(),
+            JdbcJobRepository.builder()
+                .jdbcUrl(jdbcUrl)
+                .tablePrefix(prefix)
+                .notifications(notifications)
+                .build(),
             jdbcUrl,
             prefix);
       default:

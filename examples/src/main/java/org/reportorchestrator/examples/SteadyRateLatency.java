@@ -50,8 +50,12 @@ final class SteadyRateLatency {
     }
   }
 
-  /** Submits every job on schedule, waits until all started, prints the percentiles. */
-  void run(PrintStream out, String submitLabel, Submitter submitter) throws Exception {
+  /**
+   * Submits every job on schedule, waits until all started, prints the percentiles.
+   *
+   * @return p50, p90, p99 and max, in milliseconds
+   */
+  double[] run(PrintStream out, String submitLabel, Submitter submitter) throws Exception {
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     long first = System.nanoTime();
     for (int i = 0; i < WARM_UP + samples; i++) {
@@ -71,6 +75,12 @@ final class SteadyRateLatency {
       micros[i] = (startedNanos.get(WARM_UP + i) - submittedNanos.get(WARM_UP + i)) / 1_000;
     }
     Arrays.sort(micros);
+    double[] millis = {
+      Benchmark.percentile(micros, 0.50) / 1e3,
+      Benchmark.percentile(micros, 0.90) / 1e3,
+      Benchmark.percentile(micros, 0.99) / 1e3,
+      micros[micros.length - 1] / 1e3
+    };
     out.printf(
         Locale.ROOT,
         "latency  %s -> task start at %d/s, %d jobs (%d unmeasured first): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
@@ -78,9 +88,10 @@ final class SteadyRateLatency {
         rate,
         samples,
         WARM_UP,
-        Benchmark.percentile(micros, 0.50) / 1e3,
-        Benchmark.percentile(micros, 0.90) / 1e3,
-        Benchmark.percentile(micros, 0.99) / 1e3,
-        micros[micros.length - 1] / 1e3);
+        millis[0],
+        millis[1],
+        millis[2],
+        millis[3]);
+    return millis;
   }
 }

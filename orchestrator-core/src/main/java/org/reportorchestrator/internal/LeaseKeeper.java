@@ -30,6 +30,9 @@ final class LeaseKeeper {
   private final OutageLog outage;
   private @Nullable Instant nextHeartbeat;
 
+  /** Set by {@link #heartbeatSoon()}: the next tick renews leases whenever the last renewal was. */
+  private volatile boolean heartbeatWanted;
+
   LeaseKeeper(Settings settings, WorkerPool pool, StoreHealth health) {
     this.settings = settings;
     this.outage = new OutageLog(LOG, "renewing leases", health);
@@ -40,7 +43,8 @@ final class LeaseKeeper {
   void tick() {
     Instant now = settings.clock().instant();
     pool.enforceDeadlines(now);
-    if (nextHeartbeat == null || !now.isBefore(nextHeartbeat)) {
+    if (heartbeatWanted || nextHeartbeat == null || !now.isBefore(nextHeartbeat)) {
+      heartbeatWanted = false;
       Duration interval = settings.heartbeatInterval();
       boolean renewed = heartbeat(now);
       nextHeartbeat =
@@ -48,6 +52,39 @@ final class LeaseKeeper {
               renewed || interval.compareTo(RETRY_AFTER_FAILURE) < 0
                   ? interval
                   : RETRY_AFTER_FAILURE);
+    }
+  }
+
+  /**
+   * Makes the next tick renew leases, and so learn of cancellations, without waiting for the
+   * heartbeat interval: for when cancellations may have been missed. Any thread.
+   */
+  void heartbeatSoon() {
+    heartbeatWanted = true;
+  }
+
+  /**
+   * Passes a cancellation that the store flagged for job {@code id} to its attempt here, if one
+   * runs and has not been told yet; as a heartbeat does when it reads the flag. Any thread.
+   */
+  void cancellationRequested(JobId id) {
+    Execution execution = pool.execution(id);
+    if (execution != null) {
+      passOnCancellation(execution);
+    }
+  }
+
+  private void passOnCancellation(Execution execution) {
+    if (execution.isSettled() || execution.isCancellationRequested()) {
+      return;
+    }
+    try (JobMdc mdc = JobMdc.of(execution.job())) {
+      LOG.info(
+          "job {} ({}) was cancelled during attempt {}; telling its task",
+          execution.jobId(),
+          execution.job().reportType(),
+          execution.job().attempt());
+      execution.requestCancellation();
     }
   }
 
@@ -97,17 +134,8 @@ final class LeaseKeeper {
                 settings.leaseDuration());
           }
         }
-      } else if (result.cancellationRequested().contains(id)
-          && !execution.isSettled()
-          && !execution.isCancellationRequested()) {
-        try (JobMdc mdc = JobMdc.of(execution.job())) {
-          LOG.info(
-              "job {} ({}) was cancelled during attempt {}; telling its task",
-              id,
-              execution.job().reportType(),
-              execution.job().attempt());
-          execution.requestCancellation();
-        }
+      } else if (result.cancellationRequested().contains(id)) {
+        passOnCancellation(execution);
       }
     }
     return true;

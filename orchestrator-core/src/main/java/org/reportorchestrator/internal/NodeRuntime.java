@@ -9,8 +9,9 @@ import org.reportorchestrator.spi.StoredJob;
 
 /**
  * The parts of a node that run jobs: the writer of outcomes, the worker pool, the scheduler that
- * claims, the maintenance thread that rescues and purges, and the lease keeper. Made only when a
- * node starts (or runs due jobs inline in a test), so a node that only submits has none of them.
+ * claims, the maintenance thread that rescues and purges, the lease keeper, and the reader of the
+ * store's event feed. Made only when a node starts (or runs due jobs inline in a test), so a node
+ * that only submits has none of them.
  */
 final class NodeRuntime {
 
@@ -27,6 +28,7 @@ final class NodeRuntime {
   private final Maintenance maintenance;
   private final LeaseKeeper leaseKeeper;
   private final @Nullable ScheduleFirer firer;
+  private final EventFeedReader events;
 
   NodeRuntime(
       Settings settings,
@@ -65,6 +67,27 @@ final class NodeRuntime {
             NamedThreads.single("orchestrator-maintenance", settings.threadFactory()));
     this.leaseKeeper = new LeaseKeeper(settings, pool, health);
     this.firer = firer;
+    this.events =
+        new EventFeedReader(
+            settings,
+            new EventFeedReader.Reactions() {
+              @Override
+              public void jobsMayBeDue() {
+                scheduler.wakeUp();
+              }
+
+              @Override
+              public void cancellationRequested(JobId id) {
+                leaseKeeper.cancellationRequested(id);
+              }
+
+              @Override
+              public void caughtUp() {
+                scheduler.wakeUp();
+                leaseKeeper.heartbeatSoon();
+              }
+            },
+            NamedThreads.single("orchestrator-events", settings.threadFactory()));
   }
 
   /** Starts claiming and running jobs. */
@@ -72,6 +95,7 @@ final class NodeRuntime {
     writer.start();
     scheduler.start();
     maintenance.start();
+    events.start();
   }
 
   /** Runs claimed jobs in the caller's thread instead: only the writer runs on its own. */
@@ -130,6 +154,9 @@ final class NodeRuntime {
    */
   void stop(boolean started) throws InterruptedException {
     if (started) {
+      // nothing heard now would be acted on: the scheduler stops claiming, and cancellations
+      // during the grace period still arrive by heartbeat
+      events.stop(STOP_TIMEOUT);
       scheduler.stop(STOP_TIMEOUT);
       maintenance.stop(STOP_TIMEOUT);
       pool.shutdown(settings.shutdownGracePeriod());

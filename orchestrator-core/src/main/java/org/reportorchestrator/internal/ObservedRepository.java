@@ -17,6 +17,7 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobEventFeed;
 import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.LeaseExtension;
@@ -114,6 +115,15 @@ final class ObservedRepository implements JobRepository {
   @Override
   public boolean requestCancellation(JobId id, Instant now) {
     return call("requestCancellation", () -> delegate.requestCancellation(id, now));
+  }
+
+  /**
+   * Not observed: the feed is a shortcut beside the store, on a connection of its own, and a feed
+   * that cannot open says nothing about whether the store answers the node's calls.
+   */
+  @Override
+  public Optional<JobEventFeed> openEventFeed() {
+    return delegate.openEventFeed();
   }
 
   @Override

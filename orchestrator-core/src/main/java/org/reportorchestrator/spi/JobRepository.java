@@ -110,6 +110,27 @@ public interface JobRepository {
    */
   boolean requestCancellation(JobId id, Instant now);
 
+  /**
+   * Opens a feed of what happens on this store ({@link JobEvent}), so that a started node claims a
+   * job submitted elsewhere, and passes on a cancellation requested elsewhere, at once instead of
+   * at its next poll or heartbeat. Optional: the default has no feed, and nodes then learn of both
+   * by polling, as they always do anyway; an event only makes them look sooner.
+   *
+   * <p>Core opens one feed per started node, on a thread of its own, and opens another after the
+   * one it has broke. Right after each open it polls and renews leases once, because events sent
+   * while no feed was open are not delivered. A store that has events must therefore send, at
+   * least, a {@link JobEvent.Submitted} once a stored or requeued job can be claimed, and a {@link
+   * JobEvent.CancellationRequested} once {@link #requestCancellation} flagged a job, both no
+   * earlier than the write is visible to other callers (on a database: at its commit).
+   *
+   * @return the open feed, or empty if this store has none (core then never asks again)
+   * @throws org.reportorchestrator.StorageException if the store has a feed but cannot open it now;
+   *     core tries again later
+   */
+  default Optional<JobEventFeed> openEventFeed() {
+    return Optional.empty();
+  }
+
   /** Jobs that are {@code RUNNING} with {@code leaseExpiresAt < now}, oldest lease first. */
   List<StoredJob> findExpiredLeases(Instant now, int limit);
 

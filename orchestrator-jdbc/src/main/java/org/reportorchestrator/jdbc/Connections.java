@@ -121,12 +121,7 @@ final class Connections {
     return result;
   }
 
-  /** Throws if the store was closed; for work on a host's connection, which needs no pool. */
-  void requireOpen() {
-    checkOpen();
-  }
-
-  private void checkOpen() {
+  void checkOpen() {
     if (closed.get()) {
       throw new IllegalStateException(storeName + " is closed");
     }

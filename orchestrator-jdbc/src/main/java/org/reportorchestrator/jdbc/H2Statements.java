@@ -35,7 +35,7 @@ final class H2Statements extends Statements {
   private final String purgeJobs;
 
   H2Statements(String prefix) {
-    super(prefix, HistorySql.H2);
+    super(prefix, HistorySql.H2, null);
     // H2 locks every matching row of a FOR UPDATE before it applies LIMIT, so SKIP LOCKED buys
     // nothing there. The update re-checks the state of each row it locks, so two claims that
     // pick the same row cannot both move it. H2 reads the due index in order only when the

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -48,6 +50,7 @@ import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
+import org.reportorchestrator.spi.JobEventFeed;
 import org.reportorchestrator.spi.JobRepository;
 import org.reportorchestrator.spi.JobStatistics;
 import org.reportorchestrator.spi.Lease;
@@ -136,6 +139,14 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
 
+  /**
+   * The schema of the store's jobs table as the search path finds it, or the current schema if the
+   * table is not there yet (a host that creates it later).
+   */
+  private static final String SCHEMA_OF_TABLE =
+      "SELECT COALESCE((SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+          + " ON n.oid = c.relnamespace WHERE c.oid = to_regclass(:table)), current_schema(), '')";
+
   /** The greatest UUID in the databases' unsigned order. */
   private static final UUID LAST_UUID = new UUID(-1L, -1L);
 
@@ -147,14 +158,29 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   private final CallerConnections callerConnections = new CallerConnections();
   private final JdbcSchedules schedules;
 
+  /** Opens the connection an event feed listens on; null where the store has no feed. */
+  private final @Nullable ListeningConnections listening;
+
   private JdbcJobRepository(
-      Connections connections, Dialect dialect, String tablePrefix, long maxResultBytes) {
+      Connections connections,
+      Dialect dialect,
+      String tablePrefix,
+      long maxResultBytes,
+      @Nullable String channel,
+      @Nullable ListeningConnections listening) {
     this.connections = connections;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
-    this.statements = Statements.of(dialect, tablePrefix);
+    this.statements = Statements.of(dialect, tablePrefix, channel);
     this.maxResultBytes = maxResultBytes;
     this.schedules = new JdbcSchedules(connections, tablePrefix, this::insertAll);
+    this.listening = listening;
+  }
+
+  /** Where a PostgreSQL store's event feed gets its connection. */
+  @FunctionalInterface
+  private interface ListeningConnections {
+    Connection open() throws SQLException;
   }
 
   public static Builder builder() {
@@ -182,6 +208,38 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   @Override
   public long maxResultBytes() {
     return maxResultBytes;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL, unless {@link Builder#notifications(boolean) notifications(false)}: every
+   * insert, operator's retry and cancellation request sends a notification ({@code pg_notify}) on a
+   * channel named after the table prefix and the schema, in the transaction of its write, and the
+   * feed {@code LISTEN}s on a connection of its own: a new connection from the JDBC URL if the
+   * store built its pool from one, or else one borrowed from the pool (or the host's data source)
+   * and held while the feed is open. H2 has no feed.
+   *
+   * @throws StorageException if the listening connection cannot be opened
+   */
+  @Override
+  public Optional<JobEventFeed> openEventFeed() {
+    ListeningConnections source = listening;
+    String channel = statements.channel;
+    if (source == null || channel == null) {
+      return Optional.empty();
+    }
+    connections.checkOpen();
+    try {
+      return Optional.of(PostgresEventFeed.listen(source.open(), channel));
+    } catch (SQLException e) {
+      throw Connections.failure("listen for notifications on channel " + channel, e);
+    }
+  }
+
+  /** The channel this store notifies on, {@code null} if it does not; for tests. */
+  @Nullable String eventChannel() {
+    return statements.channel;
   }
 
   /** The database this store was built against. */
@@ -242,7 +300,7 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   public EnqueueTransaction transaction(Connection connection, Consumer<Runnable> afterCommit) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(afterCommit, "afterCommit");
-    connections.requireOpen();
+    connections.checkOpen();
     requireJoinable(connection);
     return new CallerTransaction(this, connection, afterCommit);
   }
@@ -259,7 +317,7 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
    */
   public EnqueueTransaction transaction(Handle handle) {
     Objects.requireNonNull(handle, "handle");
-    connections.requireOpen();
+    connections.checkOpen();
     requireJoinable(handle.getConnection());
     return new CallerTransaction(this, handle.getConnection(), handle::afterCommit);
   }
@@ -294,7 +352,7 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
    * whole transaction.
    */
   List<InsertResult> insertInto(Connection connection, List<NewJob> jobs) {
-    connections.requireOpen();
+    connections.checkOpen();
     requireJoinable(connection);
     if (jobs.isEmpty()) {
       return List.of();
@@ -945,6 +1003,7 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private boolean createSchema = true;
     private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
+    private boolean notifications = true;
 
     private Builder() {}
 
@@ -1009,6 +1068,19 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
 
     /**
+     * Whether a store on PostgreSQL notifies other nodes of submits and cancellation requests
+     * ({@code LISTEN/NOTIFY}), so that they act at once rather than at their next poll or
+     * heartbeat; on by default, and ignored on H2. Switch it off on every node of a cluster whose
+     * connections go through a pooler in transaction mode (PgBouncer's {@code
+     * pool_mode=transaction}), which cannot keep a {@code LISTEN}: the nodes then learn of both by
+     * polling, as they do anyway when a notification is lost.
+     */
+    public Builder notifications(boolean notifications) {
+      this.notifications = notifications;
+      return this;
+    }
+
+    /**
      * Connects, recognises the database and, unless switched off, brings the schema up to date.
      *
      * @throws IllegalArgumentException if a setting is missing or invalid, no JDBC driver on the
@@ -1049,7 +1121,23 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
         if (ownedPool == null && dialect == Dialect.H2) {
           H2FileSettings.warnIfWritesAreDelayed(jdbi);
         }
-        return new JdbcJobRepository(connections, dialect, prefix, maxResultBytes);
+        boolean notifying = notifications && dialect == Dialect.POSTGRESQL;
+        String channel =
+            notifying
+                ? EventPayloads.channel(
+                    jdbi.withHandle(
+                        handle ->
+                            handle
+                                .createQuery(SCHEMA_OF_TABLE)
+                                .bind("table", prefix + "jobs")
+                                .mapTo(String.class)
+                                .one()),
+                    prefix)
+                : null;
+        ListeningConnections listening =
+            notifying ? listeningConnections(ownedPool, dataSource) : null;
+        return new JdbcJobRepository(
+            connections, dialect, prefix, maxResultBytes, channel, listening);
       } catch (JdbiException | SQLException e) {
         closeQuietly(ownedPool);
         throw Connections.failure("start", e);
@@ -1057,6 +1145,30 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
         closeQuietly(ownedPool);
         throw e;
       }
+    }
+
+    /**
+     * A connection of its own per feed where the store built its pool from a JDBC URL: a pool slot
+     * held for the node's life would be one fewer for its work. Otherwise the URL is not known (a
+     * host's data source, a HikariConfig with a data source class), and the feed holds a connection
+     * of the pool, which is then one smaller while the node runs.
+     */
+    private static ListeningConnections listeningConnections(
+        @Nullable HikariDataSource ownedPool, @Nullable DataSource hostPool) {
+      if (ownedPool != null && ownedPool.getJdbcUrl() != null) {
+        String url = ownedPool.getJdbcUrl();
+        Properties properties = new Properties();
+        properties.putAll(ownedPool.getDataSourceProperties());
+        if (ownedPool.getUsername() != null) {
+          properties.setProperty("user", ownedPool.getUsername());
+        }
+        if (ownedPool.getPassword() != null) {
+          properties.setProperty("password", ownedPool.getPassword());
+        }
+        return () -> DriverManager.getConnection(url, properties);
+      }
+      DataSource pool = ownedPool != null ? ownedPool : Objects.requireNonNull(hostPool);
+      return pool::getConnection;
     }
 
     private static void closeQuietly(@Nullable HikariDataSource pool) {

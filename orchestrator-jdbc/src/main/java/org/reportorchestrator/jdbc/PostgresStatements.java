@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
@@ -31,8 +32,12 @@ final class PostgresStatements extends Statements {
   private final long purgeLockKey;
   private final String prefix;
 
-  PostgresStatements(String prefix) {
-    super(prefix, HistorySql.POSTGRESQL);
+  /**
+   * @param channel the channel every insert, requeue and cancellation request notifies on, or
+   *     {@code null} for none
+   */
+  PostgresStatements(String prefix, @Nullable String channel) {
+    super(prefix, HistorySql.POSTGRESQL, channel);
     insertJobUnlessKeyTaken =
         insertJobAsGiven
             + " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";

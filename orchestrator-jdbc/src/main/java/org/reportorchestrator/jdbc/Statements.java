@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.LeaseExtension;
 
@@ -111,7 +112,14 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
    */
   final String statistics;
 
-  Statements(String prefix, HistorySql history) {
+  /**
+   * The channel the writes of this store notify on (PostgreSQL's {@code pg_notify}), or {@code
+   * null} if they notify nobody.
+   */
+  final @Nullable String channel;
+
+  Statements(String prefix, HistorySql history, @Nullable String channel) {
+    this.channel = channel;
     jobs = prefix + "jobs";
     results = prefix + "job_results";
     String at = "CAST(:at AS BIGINT)";
@@ -140,7 +148,10 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + COLUMNS
             + ", history) VALUES (:id, :reportType, :parameters, 'REQUESTED', 0, :maxAttempts,"
             + " :priority, :idempotencyKey, :timeoutMs, :createdAt, :createdAt, NULL, NULL,"
-            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, FALSE, "
+            + " :runAt, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, "
+            + notifying(
+                "FALSE", "'" + EventPayloads.SUBMITTED + "' || CAST(:reportType AS VARCHAR)")
+            + ", "
             + history.entry(
                 NO_VALUE,
                 "'REQUESTED'",
@@ -158,7 +169,11 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
             + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
             + " owner_node = NULL, lease_expires_at = NULL,"
-            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN cancel_requested ELSE FALSE END,"
+            // a job back in REQUESTED (released at shutdown, rescued, retried) may be worth a
+            // claim elsewhere: the notification is sent only in that branch
+            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN "
+            + notifying("cancel_requested", "'" + EventPayloads.SUBMITTED + "' || report_type")
+            + " ELSE FALSE END,"
             + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
             + " error_message = CASE WHEN :setError THEN :errorMessage ELSE error_message END,"
             + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"
@@ -195,7 +210,9 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + jobs
             + " SET state = 'REQUESTED', attempt = 0, run_at = :now, finished_at = NULL,"
             + " updated_at = :now, progress_percent = 0, progress_message = NULL,"
-            + " cancel_requested = FALSE, history = "
+            + " cancel_requested = "
+            + notifying("FALSE", "'" + EventPayloads.SUBMITTED + "' || report_type")
+            + ", history = "
             + history.appended(
                 history.entry("state", "'REQUESTED'", now, "0", NO_VALUE, NO_VALUE, NO_VALUE))
             + " WHERE id = :id AND state IN "
@@ -204,7 +221,9 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
     requestCancellation =
         "UPDATE "
             + jobs
-            + " SET cancel_requested = TRUE, updated_at = :now"
+            + " SET cancel_requested = "
+            + notifying("TRUE", "'" + EventPayloads.CANCELLED + "' || CAST(id AS VARCHAR)")
+            + ", updated_at = :now"
             + " WHERE id = :id AND state = 'RUNNING'";
     findExpiredLeases =
         "SELECT "
@@ -237,11 +256,27 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + " WHERE state = 'REQUESTED' AND run_at <= :now GROUP BY report_type";
   }
 
-  static Statements of(JdbcJobRepository.Dialect dialect, String prefix) {
+  static Statements of(JdbcJobRepository.Dialect dialect, String prefix, @Nullable String channel) {
     return switch (dialect) {
-      case POSTGRESQL -> new PostgresStatements(prefix);
+      case POSTGRESQL -> new PostgresStatements(prefix, channel);
       case H2 -> new H2Statements(prefix);
     };
+  }
+
+  /**
+   * {@code value}, as an SQL expression that also sends {@code payload} (an SQL text expression) on
+   * the store's channel if it has one. The notification goes out with the statement's transaction,
+   * at its commit, so a node that hears it finds the row committed; it is sent only when the
+   * expression is evaluated, so an UPDATE that matches no row sends nothing. Part of the statement
+   * itself rather than a statement of its own: no extra round trip, and whoever runs the statement,
+   * in whichever transaction, notifies alike. PostgreSQL delivers identical notifications of one
+   * transaction once, so a batch of jobs of one type wakes each listener once.
+   */
+  final String notifying(String value, String payload) {
+    if (channel == null) {
+      return value;
+    }
+    return "(SELECT " + value + " FROM pg_notify('" + channel + "', " + payload + "))";
   }
 
   /** The insert of one job, for a batch of new jobs. */

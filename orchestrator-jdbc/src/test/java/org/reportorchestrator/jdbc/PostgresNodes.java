@@ -20,6 +20,17 @@ final class PostgresNodes implements AutoCloseable {
     return store;
   }
 
+  /** The table prefix every store of these nodes uses. */
+  String prefix() {
+    return prefix;
+  }
+
+  /** Closes {@code store} with the nodes. */
+  JdbcJobRepository keep(JdbcJobRepository store) {
+    opened.add(store);
+    return store;
+  }
+
   ReportOrchestrator closeLater(ReportOrchestrator orchestrator) {
     opened.add(orchestrator);
     return orchestrator;

@@ -1,0 +1,200 @@
+package org.reportorchestrator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.reportorchestrator.JobId;
+import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.RetryPolicy;
+import org.reportorchestrator.StorageException;
+import org.reportorchestrator.TaskOptions;
+import org.reportorchestrator.spi.JobEvent;
+import org.reportorchestrator.spi.JobEventFeed;
+import org.reportorchestrator.testing.SettableClock;
+
+/**
+ * The reader passes on what the feed tells, and after every open of the feed, the first and each
+ * after a failure, asks for the look that catches up on what it could not hear.
+ */
+class EventFeedReaderTest {
+
+  private static final Duration BOUND = Duration.ofSeconds(30);
+  private static final JobEvent BREAK = new JobEvent.Submitted("<break the feed>");
+
+  private final BlockingQueue<String> reactions = new LinkedBlockingQueue<>();
+  private final BlockingQueue<JobEvent> sent = new LinkedBlockingQueue<>();
+  private final AtomicInteger opensToRefuse = new AtomicInteger();
+  private final AtomicInteger opened = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
+  private boolean hasFeed = true;
+  private EventFeedReader reader;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (reader != null) {
+      reader.stop(BOUND);
+    }
+  }
+
+  @Test
+  void submitsOfTypesThisNodeRunsWakeItAndCancellationsNameTheirJob() throws Exception {
+    start();
+    assertThat(next()).isEqualTo("caught up");
+    JobId id = new JobId(UUID.randomUUID());
+
+    sent.add(new JobEvent.Submitted("elsewhere"));
+    sent.add(new JobEvent.CancellationRequested(id));
+    sent.add(new JobEvent.Submitted("mine"));
+
+    assertThat(next()).isEqualTo("cancel " + id);
+    assertThat(next()).isEqualTo("due");
+  }
+
+  @Test
+  void aBrokenFeedIsOpenedAgainWithBackoffAndEachOpenCatchesUp() throws Exception {
+    start();
+    assertThat(next()).isEqualTo("caught up");
+
+    opensToRefuse.set(2);
+    sent.add(BREAK);
+
+    assertThat(next()).isEqualTo("caught up");
+    assertThat(opened).hasValue(2);
+    assertThat(closed).hasValue(1);
+    sent.add(new JobEvent.Submitted("mine"));
+    assertThat(next()).isEqualTo("due");
+  }
+
+  @Test
+  void stopClosesTheFeed() throws Exception {
+    start();
+    assertThat(next()).isEqualTo("caught up");
+
+    reader.stop(BOUND);
+
+    assertThat(closed).hasValue(1);
+  }
+
+  @Test
+  void aStoreWithoutAFeedIsNeverAskedAgain() throws Exception {
+    hasFeed = false;
+    start();
+
+    reader.stop(BOUND);
+
+    assertThat(reactions).isEmpty();
+    assertThat(opened).hasValue(0);
+  }
+
+  private String next() throws InterruptedException {
+    String reaction = reactions.poll(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(reaction).as("a reaction within " + BOUND).isNotNull();
+    return reaction;
+  }
+
+  private void start() {
+    reader =
+        new EventFeedReader(
+            settings(new FeedStore()),
+            new EventFeedReader.Reactions() {
+              @Override
+              public void jobsMayBeDue() {
+                reactions.add("due");
+              }
+
+              @Override
+              public void cancellationRequested(JobId id) {
+                reactions.add("cancel " + id);
+              }
+
+              @Override
+              public void caughtUp() {
+                reactions.add("caught up");
+              }
+            },
+            NamedThreads.single("test-events", null));
+    reader.start();
+    if (hasFeed) {
+      await().atMost(BOUND).until(() -> opened.get() >= 1);
+    }
+  }
+
+  private static Settings settings(FeedStore store) {
+    return new Settings(
+        store,
+        new SettableClock(Instant.parse("2030-01-01T00:00:00Z")),
+        "node-a",
+        1,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        RetryPolicy.noRetries(),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(10),
+        null,
+        Map.of(
+            "mine",
+            new Settings.Registration(
+                "mine", context -> ReportResult.empty(), TaskOptions.DEFAULTS)),
+        Map.of(),
+        List.of(),
+        null,
+        Duration.ofSeconds(10),
+        null,
+        List.of());
+  }
+
+  /** A store whose feed hands out what the test sends, and breaks on {@link #BREAK}. */
+  private final class FeedStore extends UnusedRepository {
+
+    @Override
+    public Optional<JobEventFeed> openEventFeed() {
+      if (!hasFeed) {
+        return Optional.empty();
+      }
+      if (opensToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new StorageException("the test refuses to open the feed");
+      }
+      opened.incrementAndGet();
+      return Optional.of(
+          new JobEventFeed() {
+            @Override
+            public List<JobEvent> await(Duration timeout) {
+              List<JobEvent> events = new ArrayList<>();
+              try {
+                JobEvent first = sent.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) {
+                  return events;
+                }
+                events.add(first);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return events;
+              }
+              sent.drainTo(events);
+              if (events.contains(BREAK)) {
+                throw new StorageException("the test broke the feed");
+              }
+              return events;
+            }
+
+            @Override
+            public void close() {
+              closed.incrementAndGet();
+            }
+          });
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package org.reportorchestrator.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.reportorchestrator.spi.JobEvent;
+import org.reportorchestrator.spi.JobEventFeed;
+
+/**
+ * A PostgreSQL store's event feed: one connection that {@code LISTEN}s on the store's channel and
+ * waits for notifications with the driver's {@link PGConnection#getNotifications(int)}. Used by one
+ * thread; closing it closes (or gives back) its connection.
+ */
+final class PostgresEventFeed implements JobEventFeed {
+
+  private final Connection connection;
+  private final PGConnection postgres;
+  private final String channel;
+  private boolean closed;
+
+  private PostgresEventFeed(Connection connection, PGConnection postgres, String channel) {
+    this.connection = connection;
+    this.postgres = postgres;
+    this.channel = channel;
+  }
+
+  /**
+   * Starts listening on {@code connection}, which the feed then owns.
+   *
+   * @throws SQLException if the connection is not PostgreSQL's or LISTEN fails; the connection is
+   *     closed
+   */
+  static PostgresEventFeed listen(Connection connection, String channel) throws SQLException {
+    try {
+      PGConnection postgres = connection.unwrap(PGConnection.class);
+      connection.setAutoCommit(true);
+      try (Statement statement = connection.createStatement()) {
+        // the channel is [a-z0-9_] (EventPayloads.channel); quoted, LISTEN takes it as written
+        statement.execute("LISTEN \"" + channel + "\"");
+      }
+      return new PostgresEventFeed(connection, postgres, channel);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection, e);
+      throw e;
+    }
+  }
+
+  @Override
+  public List<JobEvent> await(Duration timeout) {
+    PGNotification @Nullable [] notifications;
+    try {
+      notifications = postgres.getNotifications((int) Math.max(1, timeout.toMillis()));
+    } catch (SQLException e) {
+      throw Connections.failure("wait for notifications on channel " + channel, e);
+    }
+    if (notifications == null) {
+      return List.of();
+    }
+    List<JobEvent> events = new ArrayList<>(notifications.length);
+    for (PGNotification notification : notifications) {
+      if (channel.equals(notification.getName())) {
+        JobEvent event = EventPayloads.parse(notification.getParameter());
+        if (event != null) {
+          events.add(event);
+        }
+      }
+    }
+    return events;
+  }
+
+  /** The backend process of the listening connection; for tests that cut it off. */
+  int backendPid() {
+    return postgres.getBackendPID();
+  }
+
+  /**
+   * Stops listening and closes the connection. UNLISTEN first: a connection borrowed from a pool
+   * goes back to it, and one still listening would pile up notifications nobody reads.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("UNLISTEN *");
+    } catch (SQLException e) {
+      // the connection broke; the server dropped its LISTEN with it, and a pool evicts it
+    }
+    closeQuietly(connection, null);
+  }
+
+  private static void closeQuietly(Connection connection, @Nullable Exception failure) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // a connection that broke may fail to close too; the server drops its LISTEN with it
+      if (failure != null) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+}
