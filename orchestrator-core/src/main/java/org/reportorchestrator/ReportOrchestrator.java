@@ -67,6 +67,8 @@ public final class ReportOrchestrator implements AutoCloseable {
    * store). With an idempotency key that is already stored, returns the earlier job's id.
    *
    * @throws UnknownReportTypeException if no task is registered for the request's type
+   * @throws ReportParameterException if the request lacks a parameter its type requires ({@link
+   *     TaskOptions#withRequiredParameters(String...)}); nothing is stored
    * @throws StorageException if the store could not take the job. Almost always nothing was stored;
    *     but a connection lost while the database answered the commit hides a commit that went
    *     through, so submit with an idempotency key to make a retried submit safe
@@ -436,7 +438,10 @@ public final class ReportOrchestrator implements AutoCloseable {
       return this;
     }
 
-    /** How many jobs this node runs at once, 1 to 1000. Defaults to the number of processors. */
+    /**
+     * How many jobs this node runs at once, 1 to 1000. Defaults to the number of processors, and at
+     * least 2.
+     */
     public Builder workerCount(int count) {
       if (count < 1 || count > 1000) {
         throw new IllegalArgumentException("workerCount must be between 1 and 1000: " + count);

@@ -759,6 +759,61 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
   }
 
   @Test
+  void aSubmitMissingARequiredParameterIsRefusedByNameAndStoresNothing() {
+    TaskOptions needsRange = TaskOptions.DEFAULTS.withRequiredParameters("from", "to");
+    ReportOrchestrator orchestrator =
+        unstarted(b -> b.register("sales", text("x"), needsRange).submitOnly("export", needsRange));
+
+    assertThatThrownBy(
+            () -> orchestrator.submit(ReportRequest.of("sales", Map.of("from", "2026-01"))))
+        .isInstanceOfSatisfying(
+            ReportParameterException.class,
+            e -> {
+              assertThat(e.parameter()).isEqualTo("to");
+              assertThat(e.reportType()).isEqualTo("sales");
+            })
+        .hasMessage("report type 'sales': parameter 'to' is required but was not given");
+    assertThatThrownBy(() -> orchestrator.submit(ReportRequest.of("export")))
+        .isInstanceOf(ReportParameterException.class)
+        .hasMessage("report type 'export': parameter 'from' is required but was not given");
+    assertThatThrownBy(
+            () -> orchestrator.submit(ReportRequest.of("sales", Map.of("from", " ", "to", "x"))))
+        .hasMessage("report type 'sales': parameter 'from' is required but was blank");
+    assertThatThrownBy(
+            () ->
+                orchestrator.submitAll(
+                    List.of(
+                        ReportRequest.of("sales", Map.of("from", "2026-01", "to", "2026-03")),
+                        ReportRequest.of("sales"))))
+        .isInstanceOf(ReportParameterException.class);
+    assertThat(repository.query(JobQuery.all())).isEmpty();
+
+    JobId id =
+        orchestrator.submit(
+            ReportRequest.of("sales", Map.of("from", "2026-01", "to", "2026-03", "extra", "")));
+    assertThat(orchestrator.get(id).parameters()).containsEntry("to", "2026-03");
+    assertThat(repository.query(JobQuery.all())).hasSize(1);
+  }
+
+  @Test
+  void requiredParametersAreCheckedWhenTheOptionsAreMade() {
+    assertThat(TaskOptions.DEFAULTS.requiredParameters()).isEmpty();
+    assertThat(
+            TaskOptions.DEFAULTS
+                .withRequiredParameters("to", "from")
+                .withMaxRunningInCluster(2)
+                .withTimeout(Duration.ofMinutes(1))
+                .withRetryPolicy(RetryPolicy.noRetries())
+                .requiredParameters())
+        .containsExactly("to", "from");
+    assertThatThrownBy(() -> TaskOptions.DEFAULTS.withRequiredParameters("from", " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requiredParameters must not contain a null or blank name");
+    assertThatThrownBy(() -> TaskOptions.DEFAULTS.withRequiredParameters("from", null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void invalidBuilderSettingsAreRejectedByName() {
     assertThatThrownBy(() -> ReportOrchestrator.builder().workerCount(0))
         .hasMessage("workerCount must be between 1 and 1000: 0");

@@ -9,12 +9,16 @@ import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.jdbc.JdbcJobRepository;
 
-/** The README's quick start, kept here so that it compiles. */
+/**
+ * The README's quick start and the program its quickstart command runs. The README shows the lines
+ * between the {@code readme} tags, and ReadmeTest checks that it shows them as they are here.
+ */
 public final class ReadmeExample {
 
   private ReadmeExample() {}
 
   public static void main(String[] args) throws InterruptedException {
+    // tag::readme[]
     try (JdbcJobRepository store =
             JdbcJobRepository.builder().jdbcUrl("jdbc:h2:./data/reports").build();
         ReportOrchestrator orchestrator =
@@ -32,5 +36,6 @@ public final class ReadmeExample {
       JobSnapshot done = orchestrator.awaitCompletion(id, Duration.ofMinutes(1));
       System.out.println(done.state() + " " + done.result());
     }
+    // end::readme[]
   }
 }

@@ -26,6 +26,7 @@ import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.OrchestratorHealth;
 import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.QueueStatistics;
+import org.reportorchestrator.ReportParameterException;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.Schedule;
 import org.reportorchestrator.ScheduleNotFoundException;
@@ -274,6 +275,15 @@ public final class Engine {
     String type = request.reportType();
     if (!settings.accepts(type)) {
       throw new UnknownReportTypeException(type, settings.acceptedTypes());
+    }
+    for (String name : settings.requiredParametersFor(type)) {
+      String value = request.parameters().get(name);
+      if (value == null) {
+        throw new ReportParameterException(type, name, "is required but was not given");
+      }
+      if (value.isBlank()) {
+        throw new ReportParameterException(type, name, "is required but was blank");
+      }
     }
     Instant runAt = now;
     if (request.startAt() != null && request.startAt().isAfter(now)) {

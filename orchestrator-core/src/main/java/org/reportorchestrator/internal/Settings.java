@@ -112,6 +112,10 @@ public record Settings(
     return own == null ? defaultTimeout : own;
   }
 
+  Set<String> requiredParametersFor(String reportType) {
+    return optionsFor(reportType).requiredParameters();
+  }
+
   private TaskOptions optionsFor(String reportType) {
     Registration registration = tasks.get(reportType);
     if (registration != null) {

@@ -23,6 +23,7 @@ import org.reportorchestrator.JobSnapshot;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.OrchestratorHealth;
 import org.reportorchestrator.ReportOrchestrator;
+import org.reportorchestrator.ReportParameterException;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.ResultInfo;
 import org.reportorchestrator.StorageException;
@@ -94,6 +95,9 @@ final class ReportRoutes {
                     + "; only a FAILED or CANCELLED job can be retried"));
     routes.exception(
         IllegalArgumentException.class, (e, ctx) -> problem(ctx, HttpStatus.BAD_REQUEST, e));
+    // a parameter the report type requires (TaskOptions.withRequiredParameters) is missing
+    routes.exception(
+        ReportParameterException.class, (e, ctx) -> problem(ctx, HttpStatus.BAD_REQUEST, e));
     // Javalin's own: no such route, wrong method, a body over its size limit, ...
     routes.exception(
         HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), detail(e)));

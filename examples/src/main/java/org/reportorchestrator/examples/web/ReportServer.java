@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.ReportOrchestrator;
 import org.reportorchestrator.RetryPolicy;
+import org.reportorchestrator.TaskOptions;
 import org.reportorchestrator.examples.InventoryExportTask;
 import org.reportorchestrator.examples.SalesSummaryTask;
 import org.reportorchestrator.jdbc.JdbcJobRepository;
@@ -112,12 +113,23 @@ public final class ReportServer implements Callable<Integer> {
     return 0;
   }
 
-  /** The quickstart's two report types, with parameters that make each run a few seconds. */
+  /**
+   * The quickstart's two report types, with parameters that make each run a few seconds. Each
+   * declares the parameters its task cannot do without, so a request that lacks one is refused with
+   * 400 at once instead of being stored as a job that can only fail.
+   */
   static List<ReportType> demoTypes() {
     return List.of(
         new ReportType(
-            "sales-summary", new SalesSummaryTask(150), Map.of("from", "2026-01", "months", "12")),
-        new ReportType("inventory-export", new InventoryExportTask(), Map.of("warehouse", "oslo")));
+            "sales-summary",
+            new SalesSummaryTask(150),
+            TaskOptions.DEFAULTS.withRequiredParameters("from", "months"),
+            Map.of("from", "2026-01", "months", "12")),
+        new ReportType(
+            "inventory-export",
+            new InventoryExportTask(),
+            TaskOptions.DEFAULTS.withRequiredParameters("warehouse"),
+            Map.of("warehouse", "oslo")));
   }
 
   /** Opens the store, starts the orchestrator's workers, then starts serving HTTP. */
@@ -151,7 +163,7 @@ public final class ReportServer implements Callable<Integer> {
                   new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 2.0, 0.1))
               .shutdownGracePeriod(Duration.ofSeconds(10))
               .statisticsInterval(sampleInterval);
-      types.forEach(type -> builder.register(type.name(), type.task()));
+      types.forEach(type -> builder.register(type.name(), type.task(), type.options()));
       ReportOrchestrator orchestrator = builder.build();
       ActivityHistory activity =
           new ActivityHistory((int) (Duration.ofHours(1).toSeconds() / sampleSeconds));

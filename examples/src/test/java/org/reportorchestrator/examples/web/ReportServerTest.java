@@ -115,6 +115,19 @@ class ReportServerTest {
   }
 
   @Test
+  void aRequestWithoutARequiredParameterIsBadRequestNamingItAndStoresNothing() throws Exception {
+    HttpResponse<String> noBody =
+        send(request("/reports/sales-summary").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(error(noBody, 400))
+        .isEqualTo("report type 'sales-summary': parameter 'from' is required but was not given");
+    assertThat(error(post("/reports/sales-summary", "{\"from\":\"2026-01\"}", null), 400))
+        .contains("'months'", "'sales-summary'");
+    assertThat(error(post("/reports/inventory-export", "{\"warehouse\":\"\"}", null), 400))
+        .contains("'warehouse'", "blank");
+    assertThat(storedJobs()).isZero();
+  }
+
+  @Test
   void runningReportIsCancelledAndHasNoResult() throws Exception {
     String id =
         submittedId(
