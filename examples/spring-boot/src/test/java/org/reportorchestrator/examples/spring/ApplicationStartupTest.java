@@ -32,15 +32,17 @@ class ApplicationStartupTest {
   void anInvalidSettingStopsStartupWithAMessageNamingTheProperty(CapturedOutput output) {
     assertThatThrownBy(() -> start("--report-orchestrator.workers=0").close())
         .hasStackTraceContaining("workers");
+    // the reason is in the JVM's language (CI runs the tests in Turkish too); the property and
+    // the value that broke it are not
     assertThat(output)
-        .contains("report-orchestrator.workers")
-        .contains("must be greater than or equal to 1");
+        .contains("Origin: \"report-orchestrator.workers\"")
+        .contains("Value: \"0\"");
 
     assertThatThrownBy(() -> start("--report-orchestrator.poll-interval=1ms").close())
         .hasStackTraceContaining("pollInterval");
     assertThat(output)
-        .contains("report-orchestrator.poll-interval")
-        .contains("must be longer than or equal to 10 millis");
+        .contains("Origin: \"report-orchestrator.poll-interval\"")
+        .contains("Value: \"PT0.001S\"");
 
     assertThatThrownBy(() -> start("--report-orchestrator.table-prefix=jobs;drop").close())
         .hasStackTraceContaining("tablePrefix");
