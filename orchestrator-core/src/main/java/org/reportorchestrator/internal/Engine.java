@@ -202,7 +202,10 @@ public final class Engine {
     // action; its event then waits for ours. A rollback leaves the ids owed until they are pruned.
     listeners.announcing(newIds);
     try {
-      List<InsertResult> results = observedRepository.insert(transaction, jobs);
+      // Not observed as the store's health: the insert runs on the host's connection, whose
+      // failures (an aborted transaction, a dropped connection) say nothing of the store's pool,
+      // and whose successes must not hide an outage of that pool.
+      List<InsertResult> results = transaction.insert(jobs);
       if (results.size() != jobs.size()) {
         throw new IllegalStateException(
             "the transaction answered " + results.size() + " results for " + jobs.size() + " jobs");

@@ -14,7 +14,6 @@ import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
-import org.reportorchestrator.spi.EnqueueTransaction;
 import org.reportorchestrator.spi.HeartbeatResult;
 import org.reportorchestrator.spi.InsertResult;
 import org.reportorchestrator.spi.JobEventFeed;
@@ -65,11 +64,6 @@ final class ObservedRepository implements JobRepository {
   @Override
   public List<InsertResult> insert(List<NewJob> jobs) {
     return call("insert", () -> delegate.insert(jobs));
-  }
-
-  /** An insert into the host's transaction, observed as the store's own insert is. */
-  List<InsertResult> insert(EnqueueTransaction transaction, List<NewJob> jobs) {
-    return call("insert", () -> transaction.insert(jobs));
   }
 
   @Override

@@ -35,6 +35,7 @@ class TransactionalSubmitTest {
 
   private final List<JobTransition> heard = new CopyOnWriteArrayList<>();
   private final List<OrchestratorMetrics.Outcome> counted = new CopyOnWriteArrayList<>();
+  private final List<String> storeFailures = new CopyOnWriteArrayList<>();
   private final ReportOrchestrator orchestrator =
       ReportOrchestrator.builder()
           .repository(new UnusedRepository() {})
@@ -46,6 +47,11 @@ class TransactionalSubmitTest {
                 @Override
                 public void transition(String reportType, Outcome outcome) {
                   counted.add(outcome);
+                }
+
+                @Override
+                public void storeFailed(String operation, RuntimeException failure) {
+                  storeFailures.add(operation);
                 }
               })
           .build();
@@ -162,6 +168,9 @@ class TransactionalSubmitTest {
         .isInstanceOf(StorageException.class);
     assertThat(transaction.afterCommit).isEmpty();
     assertThat(heard).isEmpty();
+    // the host's connection failed, not the store's pool: the node's store health is untouched
+    assertThat(orchestrator.health().lastStoreErrorAt()).isNull();
+    assertThat(storeFailures).isEmpty();
   }
 
   @Test

@@ -34,9 +34,7 @@ class ApplicationStartupTest {
         .hasStackTraceContaining("workers");
     // the reason is in the JVM's language (CI runs the tests in Turkish too); the property and
     // the value that broke it are not
-    assertThat(output)
-        .contains("Origin: \"report-orchestrator.workers\"")
-        .contains("Value: \"0\"");
+    assertThat(output).contains("Origin: \"report-orchestrator.workers\"").contains("Value: \"0\"");
 
     assertThatThrownBy(() -> start("--report-orchestrator.poll-interval=1ms").close())
         .hasStackTraceContaining("pollInterval");
