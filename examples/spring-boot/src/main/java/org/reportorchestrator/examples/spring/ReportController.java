@@ -11,6 +11,7 @@ import org.reportorchestrator.JobNotFoundException;
 import org.reportorchestrator.JobSnapshot;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.ReportOrchestrator;
+import org.reportorchestrator.ReportParameterException;
 import org.reportorchestrator.ReportRequest;
 import org.reportorchestrator.ResultInfo;
 import org.reportorchestrator.StorageException;
@@ -131,8 +132,8 @@ class ReportController {
     return problem(HttpStatus.CONFLICT, e);
   }
 
-  @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
+  @ExceptionHandler({IllegalArgumentException.class, ReportParameterException.class})
+  ResponseEntity<ProblemDetail> badRequest(RuntimeException e) {
     return problem(HttpStatus.BAD_REQUEST, e);
   }
 

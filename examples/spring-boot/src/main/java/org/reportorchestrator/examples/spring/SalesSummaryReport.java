@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import org.reportorchestrator.NonRetryableException;
 import org.reportorchestrator.ReportContext;
 import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.TaskOptions;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +20,12 @@ class SalesSummaryReport implements NamedReportTask {
   @Override
   public String reportType() {
     return TYPE;
+  }
+
+  /** A request without a month is refused at submit (400), not failed when it runs. */
+  @Override
+  public TaskOptions options() {
+    return TaskOptions.DEFAULTS.withRequiredParameters("month");
   }
 
   @Override

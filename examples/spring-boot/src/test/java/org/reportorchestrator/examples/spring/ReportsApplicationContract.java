@@ -105,6 +105,8 @@ abstract class ReportsApplicationContract {
     ResponseEntity<ProblemDetail> blankParameterName =
         http.postForEntity(
             "/reports/sales-summary", json(Map.of(" ", "2026-01")), ProblemDetail.class);
+    ResponseEntity<ProblemDetail> missingMonth =
+        http.postForEntity("/reports/sales-summary", json(Map.of()), ProblemDetail.class);
     ResponseEntity<ProblemDetail> unknownJob =
         http.getForEntity("/reports/00000000-0000-0000-0000-000000000000", ProblemDetail.class);
     ResponseEntity<ProblemDetail> malformedId =
@@ -117,6 +119,8 @@ abstract class ReportsApplicationContract {
     assertThat(blankParameterName.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(blankParameterName.getHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(missingMonth.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(missingMonth.getBody().getDetail()).contains("sales-summary", "'month'");
     assertThat(unknownJob.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(malformedId.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(malformedId.getBody().getDetail()).contains("not-a-uuid");
