@@ -3,7 +3,10 @@ package org.reportorchestrator.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
@@ -22,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fires due schedules: one store query for the due ones, then per schedule one conditional write
  * that moves it to its next fire time together with the job of this fire time. Nodes that race for
- * one fire time all compute the same write; the store lets one through. Thread-safe (stateless but
- * for its collaborators).
+ * one fire time all compute the same write; the store lets one through. Thread-safe (its only state
+ * is the concurrent map of schedules it has warned about).
  */
 final class ScheduleFirer {
 
@@ -38,6 +41,12 @@ final class ScheduleFirer {
   private final Settings settings;
   private final ScheduleRepository schedules;
   private final TransitionListeners listeners;
+
+  /**
+   * The schedules this node could not fire at its last look, with why: each is logged once, not on
+   * every poll, until it fires again or its reason changes.
+   */
+  private final Map<String, String> unfireable = new ConcurrentHashMap<>();
 
   ScheduleFirer(Settings settings, ScheduleRepository schedules, TransitionListeners listeners) {
     this.settings = settings;
@@ -58,10 +67,23 @@ final class ScheduleFirer {
       if (!settings.accepts(due.reportType())) {
         continue;
       }
+      String missing =
+          Engine.missingParameter(
+              settings.requiredParametersFor(due.reportType()), due.parameters());
+      if (missing != null) {
+        // written by a node that does not require it, say; its job would only fail
+        warnOnce(
+            due.name(),
+            Engine.scheduleLacks(due.name(), due.reportType(), missing).getMessage()
+                + "; it is not fired until it is stored with the parameter",
+            null);
+        continue;
+      }
       try {
         if (fire(due, now)) {
           made++;
         }
+        unfireable.remove(due.name());
       } catch (StorageException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -71,6 +93,18 @@ final class ScheduleFirer {
       }
     }
     return made;
+  }
+
+  private void warnOnce(String schedule, String reason, @Nullable RuntimeException cause) {
+    if (reason.equals(unfireable.put(schedule, reason))) {
+      LOG.debug("{}", reason);
+      return;
+    }
+    if (cause == null) {
+      LOG.warn("{}", reason);
+    } else {
+      LOG.warn("{}", reason, cause);
+    }
   }
 
   private boolean fire(StoredSchedule schedule, Instant now) {
