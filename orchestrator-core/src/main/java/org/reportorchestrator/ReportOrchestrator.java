@@ -353,7 +353,8 @@ public final class ReportOrchestrator implements AutoCloseable {
 
   /**
    * Resumes a paused schedule from its next fire time after now: fire times that passed while it
-   * was paused are not caught up.
+   * was paused are not caught up. On a schedule that is not paused it changes nothing, so an
+   * overdue one still makes its catch-up job.
    *
    * @throws ScheduleNotFoundException if there is no such schedule
    */

@@ -394,6 +394,23 @@ public abstract class RecurringReportsContract extends OrchestratorFixture {
   }
 
   @Test
+  void resumingAScheduleThatIsNotPausedChangesNothing() {
+    ReportOrchestrator node =
+        node(
+            Schedule.every("hourly", "nightly", Duration.ofHours(1))
+                .afterDowntime(Schedule.CatchUp.ONE));
+    node.runDueJobs();
+    clock.advance(Duration.ofHours(3));
+
+    node.resumeSchedule("hourly");
+
+    assertThat(node.findSchedule("hourly").orElseThrow().nextFireAt())
+        .isEqualTo(START.plus(Duration.ofHours(1)));
+    assertThat(node.runDueJobs()).isEqualTo(1);
+    assertThat(scheduledKeys(node)).containsExactly(key("hourly", "2026-11-02T10:00:00Z"));
+  }
+
+  @Test
   void aRemovedScheduleMakesNoMoreJobs() {
     ReportOrchestrator node = node();
     node.schedule(Schedule.every("hourly", "nightly", Duration.ofHours(1)));

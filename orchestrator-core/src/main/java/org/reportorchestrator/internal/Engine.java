@@ -413,6 +413,10 @@ public final class Engine {
     ScheduleRepository store = scheduleStore();
     StoredSchedule stored =
         store.findSchedule(name).orElseThrow(() -> new ScheduleNotFoundException(name));
+    if (!stored.paused()) {
+      // an overdue schedule waits for its catch-up job; moving it past now would drop that job
+      return;
+    }
     Instant now = settings.clock().instant();
     Instant next =
         stored.nextFireAt().isAfter(now)
