@@ -89,7 +89,14 @@ final class ScheduleFirer {
       } catch (RuntimeException e) {
         // one schedule this node cannot fire (a cron one without cron-utils here, say) must not
         // hold back the others; a node that can fires it
-        LOG.warn("could not fire schedule {}; leaving it to the next look", due.name(), e);
+        warnOnce(
+            due.name(),
+            "could not fire schedule '"
+                + due.name()
+                + "' ("
+                + e
+                + "); leaving it to a node that can, and not saying so again until it fires",
+            e);
       }
     }
     return made;
@@ -196,15 +203,21 @@ final class ScheduleFirer {
         Objects.requireNonNull(schedule.cronExpression()), Objects.requireNonNull(schedule.zone()));
   }
 
+  /**
+   * The stored schedule as the API shows it, from its stored text alone: a cron expression is not
+   * parsed again, so listing needs no cron-utils.
+   */
   static ScheduleSnapshot snapshot(StoredSchedule stored) {
-    Trigger trigger = Trigger.parse(stored.trigger());
+    Trigger.CronText cron = Trigger.cronText(stored.trigger());
     Schedule definition;
-    if (trigger instanceof Trigger.Interval interval) {
+    if (cron != null) {
+      definition =
+          ScheduleAccess.storedCron(
+              stored.name(), stored.reportType(), cron.expression(), cron.zone());
+    } else if (Trigger.parse(stored.trigger()) instanceof Trigger.Interval interval) {
       definition = Schedule.every(stored.name(), stored.reportType(), interval.interval());
     } else {
-      CronTrigger cron = (CronTrigger) trigger;
-      definition =
-          Schedule.cron(stored.name(), stored.reportType(), cron.expression(), cron.zone());
+      throw new IllegalArgumentException("not a schedule trigger: '" + stored.trigger() + "'");
     }
     definition =
         definition

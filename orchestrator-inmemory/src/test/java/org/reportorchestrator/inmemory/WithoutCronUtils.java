@@ -1,20 +1,29 @@
 package org.reportorchestrator.inmemory;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.ReportOrchestrator;
 import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.Schedule;
+import org.reportorchestrator.ScheduleSnapshot;
+import org.reportorchestrator.spi.StoredSchedule;
 import org.reportorchestrator.testing.SettableClock;
+import org.slf4j.LoggerFactory;
 
 /**
- * A host without cron-utils: builds a cron schedule (which must fail, naming the library), then
- * fires an interval schedule, and writes what it saw to the file named by its argument. {@link
+ * A host without cron-utils: builds a cron schedule (which must fail, naming the library), fires an
+ * interval schedule, lists a cron schedule another node stored and counts the warnings its firer
+ * logs over three looks at it, and writes what it saw to the file named by its argument. {@link
  * NoCronUtilsNeededTest} runs it in a JVM whose class path has no cron-utils.
  */
 public final class WithoutCronUtils {
@@ -30,9 +39,27 @@ public final class WithoutCronUtils {
       report.append(expected.getMessage()).append('\n');
     }
     SettableClock clock = new SettableClock(Instant.parse("2026-11-02T09:00:00Z"));
+    InMemoryJobRepository repository = new InMemoryJobRepository();
+    // as a node with cron-utils would have stored it
+    repository.upsertSchedule(
+        new StoredSchedule(
+            "nightly",
+            "report",
+            Map.of(),
+            "cron UTC 0 2 * * *",
+            Schedule.Overlap.SKIP,
+            Schedule.CatchUp.ONE,
+            false,
+            Instant.parse("2026-11-03T02:00:00Z"),
+            null,
+            null,
+            clock.instant()));
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    ((Logger) LoggerFactory.getLogger("org.reportorchestrator")).addAppender(logged);
     try (ReportOrchestrator orchestrator =
         ReportOrchestrator.builder()
-            .repository(new InMemoryJobRepository())
+            .repository(repository)
             .clock(clock)
             .register("report", context -> ReportResult.empty())
             .schedule(Schedule.every("hourly", "report", Duration.ofHours(1)))
@@ -41,6 +68,23 @@ public final class WithoutCronUtils {
       clock.advance(Duration.ofHours(1));
       report.append("ran ").append(orchestrator.runDueJobs()).append('\n');
       report.append("jobs ").append(orchestrator.query(JobQuery.all()).size()).append('\n');
+      for (ScheduleSnapshot listed : orchestrator.schedules()) {
+        report.append("listed ").append(listed.schedule()).append('\n');
+      }
+      Schedule found = orchestrator.findSchedule("nightly").orElseThrow().schedule();
+      report.append("found ").append(found.cronExpression()).append(" in ").append(found.zone());
+      report.append('\n');
+      clock.set(Instant.parse("2026-11-03T02:00:00Z"));
+      for (int look = 0; look < 3; look++) {
+        orchestrator.runDueJobs();
+        clock.advance(Duration.ofMinutes(1));
+      }
+      long warnings =
+          logged.list.stream()
+              .filter(event -> event.getLevel() == Level.WARN)
+              .filter(event -> event.getFormattedMessage().contains("'nightly'"))
+              .count();
+      report.append("warnings about nightly ").append(warnings).append('\n');
     }
     Files.writeString(Path.of(args[0]), report.toString(), StandardCharsets.UTF_8);
   }
