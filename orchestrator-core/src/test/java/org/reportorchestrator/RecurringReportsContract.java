@@ -411,6 +411,24 @@ public abstract class RecurringReportsContract extends OrchestratorFixture {
   }
 
   @Test
+  void overdueSchedulesOfATypeThisNodeDoesNotRunDoNotHideTheOnesItDoes() {
+    ReportOrchestrator otherKind = unstarted(b -> b.register("other", counting()));
+    // more than the firer's batch of 100, all due before this node's one schedule
+    for (int i = 0; i < 150; i++) {
+      otherKind.schedule(Schedule.every("other-" + i, "other", Duration.ofHours(1)));
+    }
+    clock.advance(Duration.ofMinutes(1));
+    ReportOrchestrator node =
+        unstarted(b -> b.repository(anotherNodeStore()).register("nightly", counting()));
+    node.schedule(Schedule.every("mine", "nightly", Duration.ofHours(1)));
+
+    clock.advance(Duration.ofHours(2));
+
+    assertThat(node.runDueJobs()).isEqualTo(1);
+    assertThat(scheduledKeys(node)).containsExactly(key("mine", "2026-11-02T10:01:00Z"));
+  }
+
+  @Test
   void aRemovedScheduleMakesNoMoreJobs() {
     ReportOrchestrator node = node();
     node.schedule(Schedule.every("hourly", "nightly", Duration.ofHours(1)));

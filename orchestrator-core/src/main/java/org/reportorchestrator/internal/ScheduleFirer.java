@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
@@ -41,6 +42,7 @@ final class ScheduleFirer {
   private final Settings settings;
   private final ScheduleRepository schedules;
   private final TransitionListeners listeners;
+  private final Set<String> acceptedTypes;
 
   /**
    * The schedules this node could not fire at its last look, with why: each is logged once, not on
@@ -52,6 +54,7 @@ final class ScheduleFirer {
     this.settings = settings;
     this.schedules = schedules;
     this.listeners = listeners;
+    this.acceptedTypes = Set.copyOf(settings.acceptedTypes());
   }
 
   /**
@@ -63,10 +66,8 @@ final class ScheduleFirer {
   int fireDue() {
     Instant now = settings.clock().instant();
     int made = 0;
-    for (StoredSchedule due : schedules.dueSchedules(now, BATCH)) {
-      if (!settings.accepts(due.reportType())) {
-        continue;
-      }
+    // only the types this node may submit: overdue schedules of others must not fill the batch
+    for (StoredSchedule due : schedules.dueSchedules(now, acceptedTypes, BATCH)) {
       String missing =
           Engine.missingParameter(
               settings.requiredParametersFor(due.reportType()), due.parameters());
