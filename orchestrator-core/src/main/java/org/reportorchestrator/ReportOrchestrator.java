@@ -319,6 +319,8 @@ public final class ReportOrchestrator implements AutoCloseable {
    *
    * @return the schedule as stored
    * @throws UnknownReportTypeException if this node cannot submit the schedule's report type
+   * @throws ReportParameterException if the schedule's parameters lack one its report type requires
+   *     ({@link TaskOptions#withRequiredParameters(String...)}); nothing is stored
    * @throws IllegalStateException if the store keeps no schedules (it does not implement {@code
    *     org.reportorchestrator.spi.ScheduleRepository}), or after {@link #close()}
    */
@@ -351,7 +353,8 @@ public final class ReportOrchestrator implements AutoCloseable {
 
   /**
    * Resumes a paused schedule from its next fire time after now: fire times that passed while it
-   * was paused are not caught up.
+   * was paused are not caught up. On a schedule that is not paused it changes nothing, so an
+   * overdue one still makes its catch-up job.
    *
    * @throws ScheduleNotFoundException if there is no such schedule
    */
@@ -594,6 +597,8 @@ public final class ReportOrchestrator implements AutoCloseable {
     /**
      * @throws IllegalStateException naming what is missing: the repository, or any registered task,
      *     or a schedule's report type; or a schedule declared on a store that keeps none
+     * @throws ReportParameterException if a declared schedule's parameters lack one its report type
+     *     requires, naming the schedule, the type and the parameter
      */
     public ReportOrchestrator build() {
       if (repository == null) {
@@ -616,6 +621,16 @@ public final class ReportOrchestrator implements AutoCloseable {
                   + "' makes jobs of report type '"
                   + schedule.reportType()
                   + "', which is neither registered nor declared submitOnly");
+        }
+        Settings.Registration registration = tasks.get(schedule.reportType());
+        TaskOptions options =
+            registration != null
+                ? registration.options()
+                : submitOnlyTypes.getOrDefault(schedule.reportType(), TaskOptions.DEFAULTS);
+        String missing =
+            Engine.missingParameter(options.requiredParameters(), schedule.parameters());
+        if (missing != null) {
+          throw Engine.scheduleLacks(schedule.name(), schedule.reportType(), missing);
         }
       }
       if (!schedules.isEmpty() && !(repository instanceof ScheduleRepository)) {

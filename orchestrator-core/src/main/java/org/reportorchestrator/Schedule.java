@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.reportorchestrator.internal.ScheduleAccess;
 import org.reportorchestrator.internal.Trigger;
 
 /**
@@ -56,6 +57,15 @@ public final class Schedule {
     ONE,
     /** No job for fire times missed by more than a minute; the next fire time after now. */
     NONE
+  }
+
+  static {
+    // the runtime lists stored cron schedules without cron-utils: their text was checked when
+    // they were stored
+    ScheduleAccess.register(
+        (name, reportType, expression, zone) ->
+            new Schedule(
+                name, reportType, Map.of(), expression, zone, null, Overlap.SKIP, CatchUp.ONE));
   }
 
   private final String name;

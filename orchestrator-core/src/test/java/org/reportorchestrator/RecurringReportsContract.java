@@ -3,6 +3,10 @@ package org.reportorchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -20,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.spi.JobRepository;
+import org.slf4j.LoggerFactory;
 
 /**
  * Recurring reports through the public API, run against each store that keeps schedules: fire times
@@ -318,6 +323,109 @@ public abstract class RecurringReportsContract extends OrchestratorFixture {
         .isInstanceOf(ScheduleNotFoundException.class);
 
     assertThat(node.schedules()).isEmpty();
+  }
+
+  @Test
+  void aScheduleLackingARequiredParameterIsRefusedAndNothingIsStored() {
+    TaskOptions needsFrom = TaskOptions.DEFAULTS.withRequiredParameters("from");
+    ReportOrchestrator node = unstarted(b -> b.register("ranged", counting(), needsFrom));
+
+    assertThatThrownBy(() -> node.schedule(Schedule.every("daily", "ranged", Duration.ofDays(1))))
+        .isInstanceOf(ReportParameterException.class)
+        .hasMessageContaining("'daily'")
+        .hasMessageContaining("'ranged'")
+        .hasMessageContaining("'from'");
+    assertThatThrownBy(
+            () ->
+                node.schedule(
+                    Schedule.every("daily", "ranged", Duration.ofDays(1))
+                        .withParameters(Map.of("from", " "))))
+        .isInstanceOf(ReportParameterException.class)
+        .hasMessageContaining("'from'");
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .register("ranged", counting(), needsFrom)
+                    .schedule(Schedule.every("declared", "ranged", Duration.ofDays(1)))
+                    .build())
+        .isInstanceOf(ReportParameterException.class)
+        .hasMessageContaining("'declared'")
+        .hasMessageContaining("'ranged'")
+        .hasMessageContaining("'from'");
+    assertThat(node.schedules()).isEmpty();
+
+    node.schedule(
+        Schedule.every("daily", "ranged", Duration.ofDays(1))
+            .withParameters(Map.of("from", "2026-01-01")));
+    assertThat(node.schedules()).extracting(ScheduleSnapshot::name).containsExactly("daily");
+  }
+
+  @Test
+  void aStoredScheduleLackingARequiredParameterIsNotFiredAndIsWarnedAboutOnce() {
+    ReportOrchestrator lax = unstarted(b -> b.register("ranged", counting()));
+    ReportOrchestrator strict =
+        unstarted(
+            b ->
+                b.repository(anotherNodeStore())
+                    .register(
+                        "ranged", counting(), TaskOptions.DEFAULTS.withRequiredParameters("from")));
+    lax.schedule(Schedule.every("hourly", "ranged", Duration.ofHours(1)));
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    Logger firerLogger =
+        (Logger) LoggerFactory.getLogger("org.reportorchestrator.internal.ScheduleFirer");
+    logged.start();
+    firerLogger.addAppender(logged);
+    try {
+      for (int hour = 0; hour < 3; hour++) {
+        clock.advance(Duration.ofHours(1));
+        assertThat(strict.runDueJobs()).isZero();
+      }
+    } finally {
+      firerLogger.detachAppender(logged);
+    }
+
+    assertThat(strict.query(JobQuery.all())).isEmpty();
+    assertThat(logged.list)
+        .filteredOn(event -> event.getLevel() == Level.WARN)
+        .singleElement()
+        .satisfies(
+            event ->
+                assertThat(event.getFormattedMessage()).contains("'hourly'", "'ranged'", "'from'"));
+  }
+
+  @Test
+  void resumingAScheduleThatIsNotPausedChangesNothing() {
+    ReportOrchestrator node =
+        node(
+            Schedule.every("hourly", "nightly", Duration.ofHours(1))
+                .afterDowntime(Schedule.CatchUp.ONE));
+    node.runDueJobs();
+    clock.advance(Duration.ofHours(3));
+
+    node.resumeSchedule("hourly");
+
+    assertThat(node.findSchedule("hourly").orElseThrow().nextFireAt())
+        .isEqualTo(START.plus(Duration.ofHours(1)));
+    assertThat(node.runDueJobs()).isEqualTo(1);
+    assertThat(scheduledKeys(node)).containsExactly(key("hourly", "2026-11-02T10:00:00Z"));
+  }
+
+  @Test
+  void overdueSchedulesOfATypeThisNodeDoesNotRunDoNotHideTheOnesItDoes() {
+    ReportOrchestrator otherKind = unstarted(b -> b.register("other", counting()));
+    // more than the firer's batch of 100, all due before this node's one schedule
+    for (int i = 0; i < 150; i++) {
+      otherKind.schedule(Schedule.every("other-" + i, "other", Duration.ofHours(1)));
+    }
+    clock.advance(Duration.ofMinutes(1));
+    ReportOrchestrator node =
+        unstarted(b -> b.repository(anotherNodeStore()).register("nightly", counting()));
+    node.schedule(Schedule.every("mine", "nightly", Duration.ofHours(1)));
+
+    clock.advance(Duration.ofHours(2));
+
+    assertThat(node.runDueJobs()).isEqualTo(1);
+    assertThat(scheduledKeys(node)).containsExactly(key("mine", "2026-11-02T10:01:00Z"));
   }
 
   @Test

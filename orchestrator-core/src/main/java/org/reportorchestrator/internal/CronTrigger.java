@@ -77,14 +77,6 @@ final class CronTrigger extends Trigger {
         .map(ZonedDateTime::toLocalDateTime);
   }
 
-  String expression() {
-    return expression;
-  }
-
-  ZoneId zone() {
-    return zone;
-  }
-
   @Override
   public String spec() {
     return cronSpec(expression, zone);

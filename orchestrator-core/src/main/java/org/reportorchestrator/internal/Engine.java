@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -359,8 +360,38 @@ public final class Engine {
     if (!settings.accepts(schedule.reportType())) {
       throw new UnknownReportTypeException(schedule.reportType(), settings.acceptedTypes());
     }
+    String missing =
+        missingParameter(
+            settings.requiredParametersFor(schedule.reportType()), schedule.parameters());
+    if (missing != null) {
+      throw scheduleLacks(schedule.name(), schedule.reportType(), missing);
+    }
     return ScheduleFirer.snapshot(
         store.upsertSchedule(ScheduleFirer.proposed(schedule, settings.clock().instant())));
+  }
+
+  /**
+   * The first of {@code required} that {@code parameters} do not give with a value that is not
+   * blank; {@code null} if they give them all.
+   */
+  public static @Nullable String missingParameter(
+      Set<String> required, Map<String, String> parameters) {
+    for (String name : required) {
+      String value = parameters.get(name);
+      if (value == null || value.isBlank()) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** The refusal of a schedule whose parameters lack {@code parameter}, naming all three. */
+  public static ReportParameterException scheduleLacks(
+      String scheduleName, String reportType, String parameter) {
+    return new ReportParameterException(
+        reportType,
+        parameter,
+        "is required but schedule '" + scheduleName + "' does not give it (or gives it blank)");
   }
 
   public List<ScheduleSnapshot> schedules() {
@@ -385,6 +416,10 @@ public final class Engine {
     ScheduleRepository store = scheduleStore();
     StoredSchedule stored =
         store.findSchedule(name).orElseThrow(() -> new ScheduleNotFoundException(name));
+    if (!stored.paused()) {
+      // an overdue schedule waits for its catch-up job; moving it past now would drop that job
+      return;
+    }
     Instant now = settings.clock().instant();
     Instant next =
         stored.nextFireAt().isAfter(now)

@@ -3,6 +3,7 @@ package org.reportorchestrator.internal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.reportorchestrator.DataRejectedException;
 import org.reportorchestrator.StorageException;
@@ -55,8 +56,8 @@ final class ObservedSchedules implements ScheduleRepository {
   }
 
   @Override
-  public List<StoredSchedule> dueSchedules(Instant now, int limit) {
-    return call(() -> delegate.dueSchedules(now, limit));
+  public List<StoredSchedule> dueSchedules(Instant now, Set<String> reportTypes, int limit) {
+    return call(() -> delegate.dueSchedules(now, reportTypes, limit));
   }
 
   @Override

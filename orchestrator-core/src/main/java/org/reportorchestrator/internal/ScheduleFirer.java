@@ -3,7 +3,11 @@ package org.reportorchestrator.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
@@ -22,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fires due schedules: one store query for the due ones, then per schedule one conditional write
  * that moves it to its next fire time together with the job of this fire time. Nodes that race for
- * one fire time all compute the same write; the store lets one through. Thread-safe (stateless but
- * for its collaborators).
+ * one fire time all compute the same write; the store lets one through. Thread-safe (its only state
+ * is the concurrent map of schedules it has warned about).
  */
 final class ScheduleFirer {
 
@@ -38,11 +42,19 @@ final class ScheduleFirer {
   private final Settings settings;
   private final ScheduleRepository schedules;
   private final TransitionListeners listeners;
+  private final Set<String> acceptedTypes;
+
+  /**
+   * The schedules this node could not fire at its last look, with why: each is logged once, not on
+   * every poll, until it fires again or its reason changes.
+   */
+  private final Map<String, String> unfireable = new ConcurrentHashMap<>();
 
   ScheduleFirer(Settings settings, ScheduleRepository schedules, TransitionListeners listeners) {
     this.settings = settings;
     this.schedules = schedules;
     this.listeners = listeners;
+    this.acceptedTypes = Set.copyOf(settings.acceptedTypes());
   }
 
   /**
@@ -54,23 +66,53 @@ final class ScheduleFirer {
   int fireDue() {
     Instant now = settings.clock().instant();
     int made = 0;
-    for (StoredSchedule due : schedules.dueSchedules(now, BATCH)) {
-      if (!settings.accepts(due.reportType())) {
+    // only the types this node may submit: overdue schedules of others must not fill the batch
+    for (StoredSchedule due : schedules.dueSchedules(now, acceptedTypes, BATCH)) {
+      String missing =
+          Engine.missingParameter(
+              settings.requiredParametersFor(due.reportType()), due.parameters());
+      if (missing != null) {
+        // written by a node that does not require it, say; its job would only fail
+        warnOnce(
+            due.name(),
+            Engine.scheduleLacks(due.name(), due.reportType(), missing).getMessage()
+                + "; it is not fired until it is stored with the parameter",
+            null);
         continue;
       }
       try {
         if (fire(due, now)) {
           made++;
         }
+        unfireable.remove(due.name());
       } catch (StorageException e) {
         throw e;
       } catch (RuntimeException e) {
         // one schedule this node cannot fire (a cron one without cron-utils here, say) must not
         // hold back the others; a node that can fires it
-        LOG.warn("could not fire schedule {}; leaving it to the next look", due.name(), e);
+        warnOnce(
+            due.name(),
+            "could not fire schedule '"
+                + due.name()
+                + "' ("
+                + e
+                + "); leaving it to a node that can, and not saying so again until it fires",
+            e);
       }
     }
     return made;
+  }
+
+  private void warnOnce(String schedule, String reason, @Nullable RuntimeException cause) {
+    if (reason.equals(unfireable.put(schedule, reason))) {
+      LOG.debug("{}", reason);
+      return;
+    }
+    if (cause == null) {
+      LOG.warn("{}", reason);
+    } else {
+      LOG.warn("{}", reason, cause);
+    }
   }
 
   private boolean fire(StoredSchedule schedule, Instant now) {
@@ -162,15 +204,21 @@ final class ScheduleFirer {
         Objects.requireNonNull(schedule.cronExpression()), Objects.requireNonNull(schedule.zone()));
   }
 
+  /**
+   * The stored schedule as the API shows it, from its stored text alone: a cron expression is not
+   * parsed again, so listing needs no cron-utils.
+   */
   static ScheduleSnapshot snapshot(StoredSchedule stored) {
-    Trigger trigger = Trigger.parse(stored.trigger());
+    Trigger.CronText cron = Trigger.cronText(stored.trigger());
     Schedule definition;
-    if (trigger instanceof Trigger.Interval interval) {
+    if (cron != null) {
+      definition =
+          ScheduleAccess.storedCron(
+              stored.name(), stored.reportType(), cron.expression(), cron.zone());
+    } else if (Trigger.parse(stored.trigger()) instanceof Trigger.Interval interval) {
       definition = Schedule.every(stored.name(), stored.reportType(), interval.interval());
     } else {
-      CronTrigger cron = (CronTrigger) trigger;
-      definition =
-          Schedule.cron(stored.name(), stored.reportType(), cron.expression(), cron.zone());
+      throw new IllegalArgumentException("not a schedule trigger: '" + stored.trigger() + "'");
     }
     definition =
         definition

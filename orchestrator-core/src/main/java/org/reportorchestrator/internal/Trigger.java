@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a schedule fires, and its text form in the store ({@code every PT1H}, or {@code cron
@@ -53,20 +54,39 @@ public abstract sealed class Trigger permits Trigger.Interval, CronTrigger {
 
   /** The trigger a store's text names. */
   public static Trigger parse(String spec) {
+    CronText cron = cronText(spec);
+    if (cron != null) {
+      return cron(cron.expression(), cron.zone());
+    }
     try {
       if (spec.startsWith(EVERY)) {
         return every(Duration.parse(spec.substring(EVERY.length())));
       }
-      if (spec.startsWith(CRON)) {
-        String rest = spec.substring(CRON.length());
-        int space = rest.indexOf(' ');
-        return cron(rest.substring(space + 1), ZoneId.of(rest.substring(0, space)));
-      }
-    } catch (DateTimeException | IndexOutOfBoundsException e) {
+    } catch (DateTimeException e) {
       throw new IllegalArgumentException("not a schedule trigger: '" + spec + "'", e);
     }
     throw new IllegalArgumentException("not a schedule trigger: '" + spec + "'");
   }
+
+  /**
+   * The zone and expression of a stored cron trigger's text, read without cron-utils (so a node
+   * without it can still list cron schedules); {@code null} if the text is not a cron trigger's.
+   */
+  static @Nullable CronText cronText(String spec) {
+    if (!spec.startsWith(CRON)) {
+      return null;
+    }
+    String rest = spec.substring(CRON.length());
+    int space = rest.indexOf(' ');
+    try {
+      return new CronText(rest.substring(space + 1), ZoneId.of(rest.substring(0, space)));
+    } catch (DateTimeException | IndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("not a schedule trigger: '" + spec + "'", e);
+    }
+  }
+
+  /** A cron trigger's text, split. */
+  record CronText(String expression, ZoneId zone) {}
 
   static String cronSpec(String expression, ZoneId zone) {
     return CRON + zone.getId() + " " + expression;

@@ -3,6 +3,7 @@ package org.reportorchestrator.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,11 +32,13 @@ public interface ScheduleRepository {
   Optional<StoredSchedule> findSchedule(String name);
 
   /**
-   * Up to {@code limit} unpaused schedules with {@code nextFireAt <= now}, earliest fire time
-   * first, read with one statement where the store has statements: core asks on every poll of every
-   * node.
+   * Up to {@code limit} unpaused schedules of one of {@code reportTypes} with {@code nextFireAt <=
+   * now}, earliest fire time first, read with one statement where the store has statements: core
+   * asks on every poll of every node, for the types that node runs. Schedules of other types do not
+   * count against the limit, so overdue schedules that no node of this kind can fire never hide the
+   * ones it can.
    */
-  List<StoredSchedule> dueSchedules(Instant now, int limit);
+  List<StoredSchedule> dueSchedules(Instant now, Set<String> reportTypes, int limit);
 
   /**
    * Applies {@code firing} if the schedule is unpaused and its next fire time is still {@code

@@ -147,15 +147,50 @@ public abstract class ScheduleRepositoryContract {
     schedules.upsertSchedule(schedule("paused", T0));
     schedules.pauseSchedule("paused", T0);
 
-    assertThat(schedules.dueSchedules(T0.plusSeconds(60), 10))
+    assertThat(schedules.dueSchedules(T0.plusSeconds(60), Set.of("report"), 10))
         .extracting(StoredSchedule::name)
         .containsExactly("early", "late", "exactly-now");
-    assertThat(schedules.dueSchedules(T0.plusSeconds(60), 2))
+    assertThat(schedules.dueSchedules(T0.plusSeconds(60), Set.of("report"), 2))
         .extracting(StoredSchedule::name)
         .containsExactly("early", "late");
     assertThat(schedules.schedules())
         .extracting(StoredSchedule::name)
         .containsExactly("early", "exactly-now", "future", "late", "paused");
+  }
+
+  @Test
+  void dueSchedulesAreOnlyThoseOfTheAskedTypesAndOthersDoNotCountAgainstTheLimit() {
+    for (int i = 0; i < 5; i++) {
+      schedules.upsertSchedule(ofType("backlog-" + i, "elsewhere", T0.plusSeconds(i)));
+    }
+    schedules.upsertSchedule(ofType("mine", "report", T0.plusSeconds(30)));
+    schedules.upsertSchedule(ofType("also-mine", "summary", T0.plusSeconds(40)));
+
+    assertThat(schedules.dueSchedules(T0.plusSeconds(60), Set.of("report", "summary"), 2))
+        .extracting(StoredSchedule::name)
+        .containsExactly("mine", "also-mine");
+    assertThat(schedules.dueSchedules(T0.plusSeconds(60), Set.of("report"), 1))
+        .extracting(StoredSchedule::name)
+        .containsExactly("mine");
+    assertThat(schedules.dueSchedules(T0.plusSeconds(60), Set.of("elsewhere"), 2))
+        .extracting(StoredSchedule::name)
+        .containsExactly("backlog-0", "backlog-1");
+    assertThat(schedules.dueSchedules(T0.plusSeconds(60), Set.of("unknown"), 10)).isEmpty();
+  }
+
+  private static StoredSchedule ofType(String name, String reportType, Instant nextFireAt) {
+    return new StoredSchedule(
+        name,
+        reportType,
+        Map.of(),
+        "every PT1H",
+        Schedule.Overlap.SKIP,
+        Schedule.CatchUp.ONE,
+        false,
+        nextFireAt,
+        null,
+        null,
+        T0);
   }
 
   @Test

@@ -576,13 +576,15 @@ public final class InMemoryJobRepository implements JobRepository, ScheduleRepos
 
   /** Walks every schedule: {@code O(schedules)}, few next to jobs. */
   @Override
-  public List<StoredSchedule> dueSchedules(Instant now, int limit) {
+  public List<StoredSchedule> dueSchedules(Instant now, Set<String> reportTypes, int limit) {
     Objects.requireNonNull(now, "now");
+    Set<String> types = Set.copyOf(reportTypes);
     requirePositive(limit);
     return locked(
         () ->
             schedules.values().stream()
                 .filter(schedule -> !schedule.paused() && !schedule.nextFireAt().isAfter(now))
+                .filter(schedule -> types.contains(schedule.reportType()))
                 .sorted(
                     Comparator.comparing(StoredSchedule::nextFireAt)
                         .thenComparing(StoredSchedule::name))

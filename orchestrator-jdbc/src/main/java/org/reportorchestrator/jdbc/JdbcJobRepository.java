@@ -401,9 +401,12 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   }
 
   @Override
-  public List<StoredSchedule> dueSchedules(Instant now, int limit) {
+  public List<StoredSchedule> dueSchedules(Instant now, Set<String> reportTypes, int limit) {
     Objects.requireNonNull(now, "now");
-    return schedules.due(now, limit);
+    if (reportTypes.isEmpty()) {
+      return List.of();
+    }
+    return schedules.due(now, reportTypes, limit);
   }
 
   /**
