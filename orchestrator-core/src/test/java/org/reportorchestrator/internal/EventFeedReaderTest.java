@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,9 @@ class EventFeedReaderTest {
   private final AtomicReference<Thread> readerThread = new AtomicReference<>();
   private final AtomicInteger closed = new AtomicInteger();
   private boolean hasFeed = true;
+
+  /** Runs at the start of every open; a test's way to make an open block. */
+  private volatile Runnable onOpen = () -> {};
 
   private EventFeedReader reader;
 
@@ -114,6 +118,59 @@ class EventFeedReaderTest {
     assertThat(reactions).isEmpty();
   }
 
+  @Test
+  void stopInterruptsAnOpenThatWaitsForAConnection() throws Exception {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    onOpen =
+        () -> {
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw new StorageException("interrupted while waiting for a connection", e);
+          }
+        };
+    start();
+    await().atMost(BOUND).until(() -> asked.get() >= 1);
+
+    reader.stop(BOUND);
+
+    assertThat(interrupted.getCount()).as("the open was interrupted").isZero();
+    assertThat(readerThread.get().isAlive()).isFalse();
+    assertThat(asked).hasValue(1);
+    assertThat(reactions).isEmpty();
+  }
+
+  @Test
+  void aFeedThatOpensAfterStopBeganIsClosedUnread() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    onOpen =
+        () -> {
+          // like a driver's connect, deaf to interrupts
+          boolean wasInterrupted = false;
+          while (release.getCount() > 0) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              wasInterrupted = true;
+            }
+          }
+          if (wasInterrupted) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    start();
+    await().atMost(BOUND).until(() -> asked.get() >= 1);
+
+    reader.stop(Duration.ofMillis(1));
+    release.countDown();
+
+    await().atMost(BOUND).until(() -> !readerThread.get().isAlive());
+    assertThat(opened).hasValue(1);
+    assertThat(closed).hasValue(1);
+    assertThat(reactions).as("no catch-up for a feed nobody reads").isEmpty();
+  }
+
   private String next() throws InterruptedException {
     String reaction = reactions.poll(BOUND.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(reaction).as("a reaction within " + BOUND).isNotNull();
@@ -179,6 +236,7 @@ class EventFeedReaderTest {
     public Optional<JobEventFeed> openEventFeed() {
       asked.incrementAndGet();
       askedAtNanos.add(System.nanoTime());
+      onOpen.run();
       if (!hasFeed) {
         return Optional.empty();
       }
