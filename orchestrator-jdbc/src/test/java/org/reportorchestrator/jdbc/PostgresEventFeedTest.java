@@ -1,18 +1,23 @@
 package org.reportorchestrator.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.JobEvent;
 import org.reportorchestrator.spi.JobEventFeed;
@@ -126,6 +131,44 @@ class PostgresEventFeedTest {
       assertThat(eventsUntilMarker()).isEmpty();
     } finally {
       TestPostgres.dropTables(otherPrefix);
+    }
+  }
+
+  @Test
+  void aListeningConnectionThatStopsAnsweringWithoutClosingBreaksTheFeed() throws Exception {
+    PGSimpleDataSource server = new PGSimpleDataSource();
+    server.setURL(TestPostgres.jdbcUrl());
+    try (BlackHoleProxy proxy =
+        new BlackHoleProxy(server.getServerNames()[0], server.getPortNumbers()[0])) {
+      PGSimpleDataSource viaProxy = new PGSimpleDataSource();
+      viaProxy.setURL(TestPostgres.jdbcUrl());
+      viaProxy.setServerNames(new String[] {proxy.address().getHostString()});
+      viaProxy.setPortNumbers(new int[] {proxy.address().getPort()});
+      JobEventFeed proxied =
+          PostgresEventFeed.listen(
+              viaProxy.getConnection(),
+              Objects.requireNonNull(store.eventChannel()),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(2));
+      try {
+        store.insert(List.of(job("a")));
+        await()
+            .atMost(BOUND)
+            .until(() -> proxied.await(Duration.ofMillis(200)), events -> !events.isEmpty());
+
+        proxy.blackHole();
+
+        // reading alone would hear nothing, forever; the probe after a quiet second fails
+        await()
+            .atMost(BOUND)
+            .untilAsserted(
+                () ->
+                    assertThatThrownBy(() -> proxied.await(Duration.ofMillis(200)))
+                        .isInstanceOf(StorageException.class));
+      } finally {
+        proxy.close(); // first, so that closing the feed cannot wait on the black hole
+        proxied.close();
+      }
     }
   }
 
