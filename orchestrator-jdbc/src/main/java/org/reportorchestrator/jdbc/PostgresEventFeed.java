@@ -36,17 +36,25 @@ final class PostgresEventFeed implements JobEventFeed {
   private final String channel;
   private final Duration quiet;
 
+  /** The connection's network timeout before the feed set its own; given back with it. */
+  private final int networkTimeout;
+
   /** The sum of the waits since the last notification or probe: how long the feed heard nothing. */
   private Duration quietFor = Duration.ZERO;
 
   private boolean closed;
 
   private PostgresEventFeed(
-      Connection connection, PGConnection postgres, String channel, Duration quiet) {
+      Connection connection,
+      PGConnection postgres,
+      String channel,
+      Duration quiet,
+      int networkTimeout) {
     this.connection = connection;
     this.postgres = postgres;
     this.channel = channel;
     this.quiet = quiet;
+    this.networkTimeout = networkTimeout;
   }
 
   /**
@@ -66,13 +74,14 @@ final class PostgresEventFeed implements JobEventFeed {
     try {
       PGConnection postgres = connection.unwrap(PGConnection.class);
       connection.setAutoCommit(true);
-      // a pool resets it when the connection goes back; pgjdbc does not use the executor
+      int networkTimeout = connection.getNetworkTimeout();
+      // pgjdbc does not use the executor; close() restores the old timeout
       connection.setNetworkTimeout(Runnable::run, (int) probeTimeout.toMillis());
       try (Statement statement = connection.createStatement()) {
         // the channel is [a-z0-9_] (EventPayloads.channel); quoted, LISTEN takes it as written
         statement.execute("LISTEN \"" + channel + "\"");
       }
-      return new PostgresEventFeed(connection, postgres, channel, quiet);
+      return new PostgresEventFeed(connection, postgres, channel, quiet, networkTimeout);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection, e);
       throw e;
@@ -139,6 +148,8 @@ final class PostgresEventFeed implements JobEventFeed {
     closed = true;
     try (Statement statement = connection.createStatement()) {
       statement.execute("UNLISTEN *");
+      // a host's pool may not reset it, and its next borrower may wait longer than the probe
+      connection.setNetworkTimeout(Runnable::run, networkTimeout);
     } catch (SQLException e) {
       // the connection broke; the server dropped its LISTEN with it, and a pool evicts it
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,6 +171,25 @@ class PostgresEventFeedTest {
         proxy.close(); // first, so that closing the feed cannot wait on the black hole
         proxied.close();
       }
+    }
+  }
+
+  @Test
+  void aBorrowedConnectionGoesBackWithItsOwnNetworkTimeout() throws Exception {
+    try (Connection connection = TestPostgres.dataSource().getConnection()) {
+      connection.setNetworkTimeout(Runnable::run, 123_000);
+      // as a host's pool hands it out: close() gives it back, the connection stays open
+      Connection borrowed =
+          (Connection)
+              Proxy.newProxyInstance(
+                  Connection.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (proxy, method, args) ->
+                      method.getName().equals("close") ? null : method.invoke(connection, args));
+
+      PostgresEventFeed.listen(borrowed, Objects.requireNonNull(store.eventChannel())).close();
+
+      assertThat(connection.getNetworkTimeout()).isEqualTo(123_000);
     }
   }
 
