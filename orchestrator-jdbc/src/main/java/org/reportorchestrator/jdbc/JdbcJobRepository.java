@@ -217,8 +217,9 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
    * insert, operator's retry and cancellation request sends a notification ({@code pg_notify}) on a
    * channel named after the table prefix and the schema, in the transaction of its write, and the
    * feed {@code LISTEN}s on a connection of its own: a new connection from the JDBC URL if the
-   * store built its pool from one, or else one borrowed from the pool (or the host's data source)
-   * and held while the feed is open. H2 has no feed.
+   * store was given {@link Builder#jdbcUrl(String)}, or else one borrowed from the pool built from
+   * {@link Builder#hikariConfig} (or the host's data source) and held while the feed is open. H2
+   * has no feed.
    *
    * @throws StorageException if the listening connection cannot be opened
    */
@@ -1135,7 +1136,11 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
                     prefix)
                 : null;
         ListeningConnections listening =
-            notifying ? listeningConnections(ownedPool, dataSource) : null;
+            notifying
+                ? listeningConnections(
+                    jdbcUrl != null ? ownedPool : null,
+                    ownedPool != null ? ownedPool : Objects.requireNonNull(dataSource))
+                : null;
         return new JdbcJobRepository(
             connections, dialect, prefix, maxResultBytes, channel, listening);
       } catch (JdbiException | SQLException e) {
@@ -1148,26 +1153,26 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
 
     /**
-     * A connection of its own per feed where the store built its pool from a JDBC URL: a pool slot
-     * held for the node's life would be one fewer for its work. Otherwise the URL is not known (a
-     * host's data source, a HikariConfig with a data source class), and the feed holds a connection
-     * of the pool, which is then one smaller while the node runs.
+     * A connection of its own per feed where the store built its pool from {@link
+     * #jdbcUrl(String)}: a slot of a pool the store sized itself, held for the node's life, would
+     * be one fewer for its work. Given a data source or a {@link #hikariConfig(HikariConfig)}, the
+     * feed borrows from that pool, which the host sized and set up (driver class, init SQL,
+     * timeouts): the pool is then one smaller while the node runs.
      */
     private static ListeningConnections listeningConnections(
-        @Nullable HikariDataSource ownedPool, @Nullable DataSource hostPool) {
-      if (ownedPool != null && ownedPool.getJdbcUrl() != null) {
-        String url = ownedPool.getJdbcUrl();
+        @Nullable HikariDataSource poolFromUrl, DataSource pool) {
+      if (poolFromUrl != null) {
+        String url = Objects.requireNonNull(poolFromUrl.getJdbcUrl());
         Properties properties = new Properties();
-        properties.putAll(ownedPool.getDataSourceProperties());
-        if (ownedPool.getUsername() != null) {
-          properties.setProperty("user", ownedPool.getUsername());
+        properties.putAll(poolFromUrl.getDataSourceProperties());
+        if (poolFromUrl.getUsername() != null) {
+          properties.setProperty("user", poolFromUrl.getUsername());
         }
-        if (ownedPool.getPassword() != null) {
-          properties.setProperty("password", ownedPool.getPassword());
+        if (poolFromUrl.getPassword() != null) {
+          properties.setProperty("password", poolFromUrl.getPassword());
         }
         return () -> DriverManager.getConnection(url, properties);
       }
-      DataSource pool = ownedPool != null ? ownedPool : Objects.requireNonNull(hostPool);
       return pool::getConnection;
     }
 

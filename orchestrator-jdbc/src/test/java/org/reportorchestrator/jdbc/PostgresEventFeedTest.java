@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariConfig;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -190,6 +193,27 @@ class PostgresEventFeedTest {
       PostgresEventFeed.listen(borrowed, Objects.requireNonNull(store.eventChannel())).close();
 
       assertThat(connection.getNetworkTimeout()).isEqualTo(123_000);
+    }
+  }
+
+  @Test
+  void aStoreGivenAHikariConfigListensOnAConnectionOfThatPool() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(TestPostgres.jdbcUrl());
+    config.setConnectionInitSql("SET application_name = 'orchestrator_feed_test'");
+    JdbcJobRepository configured =
+        nodes.keep(
+            JdbcJobRepository.builder().hikariConfig(config).tablePrefix(nodes.prefix()).build());
+    try (PostgresEventFeed pooled = (PostgresEventFeed) configured.openEventFeed().orElseThrow();
+        Connection connection = TestPostgres.dataSource().getConnection();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT application_name FROM pg_stat_activity WHERE pid = ?")) {
+      query.setInt(1, pooled.backendPid());
+      try (ResultSet row = query.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString(1)).isEqualTo("orchestrator_feed_test");
+      }
     }
   }
 
