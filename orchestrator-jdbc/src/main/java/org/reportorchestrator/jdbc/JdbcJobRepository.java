@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -161,13 +162,20 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   /** Opens the connection an event feed listens on; null where the store has no feed. */
   private final @Nullable ListeningConnections listening;
 
+  /** When the feed checks its connection; see {@link PostgresEventFeed}. */
+  private final Duration feedQuiet;
+
+  private final Duration feedProbeTimeout;
+
   private JdbcJobRepository(
       Connections connections,
       Dialect dialect,
       String tablePrefix,
       long maxResultBytes,
       @Nullable String channel,
-      @Nullable ListeningConnections listening) {
+      @Nullable ListeningConnections listening,
+      Duration feedQuiet,
+      Duration feedProbeTimeout) {
     this.connections = connections;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
@@ -175,6 +183,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     this.maxResultBytes = maxResultBytes;
     this.schedules = new JdbcSchedules(connections, tablePrefix, this::insertAll);
     this.listening = listening;
+    this.feedQuiet = feedQuiet;
+    this.feedProbeTimeout = feedProbeTimeout;
   }
 
   /** Where a PostgreSQL store's event feed gets its connection. */
@@ -232,7 +242,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
     connections.checkOpen();
     try {
-      return Optional.of(PostgresEventFeed.listen(source.open(), channel));
+      return Optional.of(
+          PostgresEventFeed.listen(source.open(), channel, feedQuiet, feedProbeTimeout));
     } catch (SQLException e) {
       throw Connections.failure("listen for notifications on channel " + channel, e);
     }
@@ -1005,6 +1016,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     private boolean createSchema = true;
     private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
     private boolean notifications = true;
+    private Duration feedQuiet = PostgresEventFeed.QUIET;
+    private Duration feedProbeTimeout = PostgresEventFeed.PROBE_TIMEOUT;
 
     private Builder() {}
 
@@ -1082,6 +1095,16 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
 
     /**
+     * How long the event feed may hear nothing before it checks its connection, and how long that
+     * check may wait; for tests, which cannot wait the defaults out.
+     */
+    Builder feedProbe(Duration quiet, Duration timeout) {
+      this.feedQuiet = Objects.requireNonNull(quiet, "quiet");
+      this.feedProbeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Connects, recognises the database and, unless switched off, brings the schema up to date.
      *
      * @throws IllegalArgumentException if a setting is missing or invalid, no JDBC driver on the
@@ -1142,7 +1165,14 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
                     ownedPool != null ? ownedPool : Objects.requireNonNull(dataSource))
                 : null;
         return new JdbcJobRepository(
-            connections, dialect, prefix, maxResultBytes, channel, listening);
+            connections,
+            dialect,
+            prefix,
+            maxResultBytes,
+            channel,
+            listening,
+            feedQuiet,
+            feedProbeTimeout);
       } catch (JdbiException | SQLException e) {
         closeQuietly(ownedPool);
         throw Connections.failure("start", e);

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP proxy on the loopback interface that forwards to a server until {@link #blackHole()}; from
@@ -21,6 +22,7 @@ final class BlackHoleProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<AtomicBoolean> open = new CopyOnWriteArrayList<>();
   private volatile boolean blackHole;
 
   BlackHoleProxy(String targetHost, int targetPort) throws IOException {
@@ -40,6 +42,16 @@ final class BlackHoleProxy implements AutoCloseable {
     blackHole = true;
   }
 
+  /**
+   * Stops forwarding on the connections open now, without closing them; connections made later are
+   * forwarded.
+   */
+  void blackHoleOpenConnections() {
+    for (AtomicBoolean connection : open) {
+      connection.set(true);
+    }
+  }
+
   private void accept() {
     while (!server.isClosed()) {
       try {
@@ -47,22 +59,24 @@ final class BlackHoleProxy implements AutoCloseable {
         Socket target = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(target);
-        daemon("black-hole-proxy-up", () -> pump(client, target)).start();
-        daemon("black-hole-proxy-down", () -> pump(target, client)).start();
+        AtomicBoolean cut = new AtomicBoolean();
+        open.add(cut);
+        daemon("black-hole-proxy-up", () -> pump(client, target, cut)).start();
+        daemon("black-hole-proxy-down", () -> pump(target, client, cut)).start();
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, AtomicBoolean cut) {
     byte[] buffer = new byte[8192];
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int read;
       while ((read = in.read(buffer)) >= 0) {
-        if (!blackHole) {
+        if (!blackHole && !cut.get()) {
           out.write(buffer, 0, read);
           out.flush();
         }
