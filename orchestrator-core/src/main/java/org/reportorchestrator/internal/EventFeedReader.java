@@ -70,7 +70,12 @@ final class EventFeedReader {
     thread.start();
   }
 
-  /** Stops reading and closes the feed; waits at most {@code timeout} for the thread. */
+  /**
+   * Stops reading and closes the feed; waits at most {@code timeout} for the thread. Interrupts the
+   * thread, since it may be opening the feed: taking a connection from a pool waits up to the
+   * pool's connection timeout, but ends when interrupted. A wait for events on a socket does not,
+   * and lasts at most {@link #AWAIT}.
+   */
   void stop(Duration timeout) throws InterruptedException {
     running = false;
     lock.lock();
@@ -79,6 +84,7 @@ final class EventFeedReader {
     } finally {
       lock.unlock();
     }
+    thread.interrupt();
     thread.join(Math.max(1, timeout.toMillis()));
   }
 
@@ -94,6 +100,9 @@ final class EventFeedReader {
         }
         feed = opened.get();
       } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
         failures++;
         logFailure("could not open the job store's event feed", failures, e);
         if (!pause(retry)) {
@@ -101,6 +110,11 @@ final class EventFeedReader {
         }
         retry = longer(retry);
         continue;
+      }
+      if (!running) {
+        // stop() began while the feed was opening: nobody would read it, nor close it
+        feed.close();
+        return;
       }
       if (failures > 0) {
         LOG.info("the job store's event feed is open again after {} failed attempts", failures);

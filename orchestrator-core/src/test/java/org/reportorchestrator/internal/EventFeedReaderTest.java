@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobId;
@@ -37,9 +40,16 @@ class EventFeedReaderTest {
   private final BlockingQueue<String> reactions = new LinkedBlockingQueue<>();
   private final BlockingQueue<JobEvent> sent = new LinkedBlockingQueue<>();
   private final AtomicInteger opensToRefuse = new AtomicInteger();
+  private final AtomicInteger asked = new AtomicInteger();
   private final AtomicInteger opened = new AtomicInteger();
+  private final List<Long> askedAtNanos = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Thread> readerThread = new AtomicReference<>();
   private final AtomicInteger closed = new AtomicInteger();
   private boolean hasFeed = true;
+
+  /** Runs at the start of every open; a test's way to make an open block. */
+  private volatile Runnable onOpen = () -> {};
+
   private EventFeedReader reader;
 
   @AfterEach
@@ -76,6 +86,15 @@ class EventFeedReaderTest {
     assertThat(closed).hasValue(1);
     sent.add(new JobEvent.Submitted("mine"));
     assertThat(next()).isEqualTo("due");
+    // asked at the start, then after the break (100 ms), after each refusal (200 ms, 400 ms): only
+    // lower bounds, which a pause guarantees however slow the machine is
+    assertThat(askedAtNanos).hasSize(4);
+    assertThat(gapMillis(1, 2)).isGreaterThanOrEqualTo(200);
+    assertThat(gapMillis(2, 3)).isGreaterThanOrEqualTo(400);
+  }
+
+  private long gapMillis(int from, int to) {
+    return TimeUnit.NANOSECONDS.toMillis(askedAtNanos.get(to) - askedAtNanos.get(from));
   }
 
   @Test
@@ -93,10 +112,63 @@ class EventFeedReaderTest {
     hasFeed = false;
     start();
 
+    // the thread ends by itself: one that asked again would still be running
+    await().atMost(BOUND).until(() -> asked.get() >= 1 && !readerThread.get().isAlive());
+    assertThat(asked).hasValue(1);
+    assertThat(reactions).isEmpty();
+  }
+
+  @Test
+  void stopInterruptsAnOpenThatWaitsForAConnection() throws Exception {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    onOpen =
+        () -> {
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw new StorageException("interrupted while waiting for a connection", e);
+          }
+        };
+    start();
+    await().atMost(BOUND).until(() -> asked.get() >= 1);
+
     reader.stop(BOUND);
 
+    assertThat(interrupted.getCount()).as("the open was interrupted").isZero();
+    assertThat(readerThread.get().isAlive()).isFalse();
+    assertThat(asked).hasValue(1);
     assertThat(reactions).isEmpty();
-    assertThat(opened).hasValue(0);
+  }
+
+  @Test
+  void aFeedThatOpensAfterStopBeganIsClosedUnread() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    onOpen =
+        () -> {
+          // like a driver's connect, deaf to interrupts
+          boolean wasInterrupted = false;
+          while (release.getCount() > 0) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              wasInterrupted = true;
+            }
+          }
+          if (wasInterrupted) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    start();
+    await().atMost(BOUND).until(() -> asked.get() >= 1);
+
+    reader.stop(Duration.ofMillis(1));
+    release.countDown();
+
+    await().atMost(BOUND).until(() -> !readerThread.get().isAlive());
+    assertThat(opened).hasValue(1);
+    assertThat(closed).hasValue(1);
+    assertThat(reactions).as("no catch-up for a feed nobody reads").isEmpty();
   }
 
   private String next() throws InterruptedException {
@@ -125,11 +197,12 @@ class EventFeedReaderTest {
                 reactions.add("caught up");
               }
             },
-            NamedThreads.single("test-events", null));
+            runnable -> {
+              Thread thread = NamedThreads.single("test-events", null).newThread(runnable);
+              readerThread.set(thread);
+              return thread;
+            });
     reader.start();
-    if (hasFeed) {
-      await().atMost(BOUND).until(() -> opened.get() >= 1);
-    }
   }
 
   private static Settings settings(FeedStore store) {
@@ -161,6 +234,9 @@ class EventFeedReaderTest {
 
     @Override
     public Optional<JobEventFeed> openEventFeed() {
+      asked.incrementAndGet();
+      askedAtNanos.add(System.nanoTime());
+      onOpen.run();
       if (!hasFeed) {
         return Optional.empty();
       }

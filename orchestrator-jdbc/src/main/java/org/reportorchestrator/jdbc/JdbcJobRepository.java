@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -161,13 +162,20 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   /** Opens the connection an event feed listens on; null where the store has no feed. */
   private final @Nullable ListeningConnections listening;
 
+  /** When the feed checks its connection; see {@link PostgresEventFeed}. */
+  private final Duration feedQuiet;
+
+  private final Duration feedProbeTimeout;
+
   private JdbcJobRepository(
       Connections connections,
       Dialect dialect,
       String tablePrefix,
       long maxResultBytes,
       @Nullable String channel,
-      @Nullable ListeningConnections listening) {
+      @Nullable ListeningConnections listening,
+      Duration feedQuiet,
+      Duration feedProbeTimeout) {
     this.connections = connections;
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
@@ -175,6 +183,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     this.maxResultBytes = maxResultBytes;
     this.schedules = new JdbcSchedules(connections, tablePrefix, this::insertAll);
     this.listening = listening;
+    this.feedQuiet = feedQuiet;
+    this.feedProbeTimeout = feedProbeTimeout;
   }
 
   /** Where a PostgreSQL store's event feed gets its connection. */
@@ -217,8 +227,9 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
    * insert, operator's retry and cancellation request sends a notification ({@code pg_notify}) on a
    * channel named after the table prefix and the schema, in the transaction of its write, and the
    * feed {@code LISTEN}s on a connection of its own: a new connection from the JDBC URL if the
-   * store built its pool from one, or else one borrowed from the pool (or the host's data source)
-   * and held while the feed is open. H2 has no feed.
+   * store was given {@link Builder#jdbcUrl(String)}, or else one borrowed from the pool built from
+   * {@link Builder#hikariConfig} (or the host's data source) and held while the feed is open. H2
+   * has no feed.
    *
    * @throws StorageException if the listening connection cannot be opened
    */
@@ -231,7 +242,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
     connections.checkOpen();
     try {
-      return Optional.of(PostgresEventFeed.listen(source.open(), channel));
+      return Optional.of(
+          PostgresEventFeed.listen(source.open(), channel, feedQuiet, feedProbeTimeout));
     } catch (SQLException e) {
       throw Connections.failure("listen for notifications on channel " + channel, e);
     }
@@ -1007,6 +1019,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     private boolean createSchema = true;
     private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
     private boolean notifications = true;
+    private Duration feedQuiet = PostgresEventFeed.QUIET;
+    private Duration feedProbeTimeout = PostgresEventFeed.PROBE_TIMEOUT;
 
     private Builder() {}
 
@@ -1084,6 +1098,16 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
 
     /**
+     * How long the event feed may hear nothing before it checks its connection, and how long that
+     * check may wait; for tests, which cannot wait the defaults out.
+     */
+    Builder feedProbe(Duration quiet, Duration timeout) {
+      this.feedQuiet = Objects.requireNonNull(quiet, "quiet");
+      this.feedProbeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Connects, recognises the database and, unless switched off, brings the schema up to date.
      *
      * @throws IllegalArgumentException if a setting is missing or invalid, no JDBC driver on the
@@ -1138,9 +1162,20 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
                     prefix)
                 : null;
         ListeningConnections listening =
-            notifying ? listeningConnections(ownedPool, dataSource) : null;
+            notifying
+                ? listeningConnections(
+                    jdbcUrl != null ? ownedPool : null,
+                    ownedPool != null ? ownedPool : Objects.requireNonNull(dataSource))
+                : null;
         return new JdbcJobRepository(
-            connections, dialect, prefix, maxResultBytes, channel, listening);
+            connections,
+            dialect,
+            prefix,
+            maxResultBytes,
+            channel,
+            listening,
+            feedQuiet,
+            feedProbeTimeout);
       } catch (JdbiException | SQLException e) {
         closeQuietly(ownedPool);
         throw Connections.failure("start", e);
@@ -1151,26 +1186,26 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
 
     /**
-     * A connection of its own per feed where the store built its pool from a JDBC URL: a pool slot
-     * held for the node's life would be one fewer for its work. Otherwise the URL is not known (a
-     * host's data source, a HikariConfig with a data source class), and the feed holds a connection
-     * of the pool, which is then one smaller while the node runs.
+     * A connection of its own per feed where the store built its pool from {@link
+     * #jdbcUrl(String)}: a slot of a pool the store sized itself, held for the node's life, would
+     * be one fewer for its work. Given a data source or a {@link #hikariConfig(HikariConfig)}, the
+     * feed borrows from that pool, which the host sized and set up (driver class, init SQL,
+     * timeouts): the pool is then one smaller while the node runs.
      */
     private static ListeningConnections listeningConnections(
-        @Nullable HikariDataSource ownedPool, @Nullable DataSource hostPool) {
-      if (ownedPool != null && ownedPool.getJdbcUrl() != null) {
-        String url = ownedPool.getJdbcUrl();
+        @Nullable HikariDataSource poolFromUrl, DataSource pool) {
+      if (poolFromUrl != null) {
+        String url = Objects.requireNonNull(poolFromUrl.getJdbcUrl());
         Properties properties = new Properties();
-        properties.putAll(ownedPool.getDataSourceProperties());
-        if (ownedPool.getUsername() != null) {
-          properties.setProperty("user", ownedPool.getUsername());
+        properties.putAll(poolFromUrl.getDataSourceProperties());
+        if (poolFromUrl.getUsername() != null) {
+          properties.setProperty("user", poolFromUrl.getUsername());
         }
-        if (ownedPool.getPassword() != null) {
-          properties.setProperty("password", ownedPool.getPassword());
+        if (poolFromUrl.getPassword() != null) {
+          properties.setProperty("password", poolFromUrl.getPassword());
         }
         return () -> DriverManager.getConnection(url, properties);
       }
-      DataSource pool = ownedPool != null ? ownedPool : Objects.requireNonNull(hostPool);
       return pool::getConnection;
     }
 

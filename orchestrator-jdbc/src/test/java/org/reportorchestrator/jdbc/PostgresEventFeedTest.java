@@ -1,18 +1,28 @@
 package org.reportorchestrator.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariConfig;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.ReportResult;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
 import org.reportorchestrator.spi.JobEvent;
 import org.reportorchestrator.spi.JobEventFeed;
@@ -126,6 +136,84 @@ class PostgresEventFeedTest {
       assertThat(eventsUntilMarker()).isEmpty();
     } finally {
       TestPostgres.dropTables(otherPrefix);
+    }
+  }
+
+  @Test
+  void aListeningConnectionThatStopsAnsweringWithoutClosingBreaksTheFeed() throws Exception {
+    PGSimpleDataSource server = new PGSimpleDataSource();
+    server.setURL(TestPostgres.jdbcUrl());
+    try (BlackHoleProxy proxy =
+        new BlackHoleProxy(server.getServerNames()[0], server.getPortNumbers()[0])) {
+      PGSimpleDataSource viaProxy = new PGSimpleDataSource();
+      viaProxy.setURL(TestPostgres.jdbcUrl());
+      viaProxy.setServerNames(new String[] {proxy.address().getHostString()});
+      viaProxy.setPortNumbers(new int[] {proxy.address().getPort()});
+      JobEventFeed proxied =
+          PostgresEventFeed.listen(
+              viaProxy.getConnection(),
+              Objects.requireNonNull(store.eventChannel()),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(2));
+      try {
+        store.insert(List.of(job("a")));
+        await()
+            .atMost(BOUND)
+            .until(() -> proxied.await(Duration.ofMillis(200)), events -> !events.isEmpty());
+
+        proxy.blackHole();
+
+        // reading alone would hear nothing, forever; the probe after a quiet second fails
+        await()
+            .atMost(BOUND)
+            .untilAsserted(
+                () ->
+                    assertThatThrownBy(() -> proxied.await(Duration.ofMillis(200)))
+                        .isInstanceOf(StorageException.class));
+      } finally {
+        proxy.close(); // first, so that closing the feed cannot wait on the black hole
+        proxied.close();
+      }
+    }
+  }
+
+  @Test
+  void aBorrowedConnectionGoesBackWithItsOwnNetworkTimeout() throws Exception {
+    try (Connection connection = TestPostgres.dataSource().getConnection()) {
+      connection.setNetworkTimeout(Runnable::run, 123_000);
+      // as a host's pool hands it out: close() gives it back, the connection stays open
+      Connection borrowed =
+          (Connection)
+              Proxy.newProxyInstance(
+                  Connection.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (proxy, method, args) ->
+                      method.getName().equals("close") ? null : method.invoke(connection, args));
+
+      PostgresEventFeed.listen(borrowed, Objects.requireNonNull(store.eventChannel())).close();
+
+      assertThat(connection.getNetworkTimeout()).isEqualTo(123_000);
+    }
+  }
+
+  @Test
+  void aStoreGivenAHikariConfigListensOnAConnectionOfThatPool() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(TestPostgres.jdbcUrl());
+    config.setConnectionInitSql("SET application_name = 'orchestrator_feed_test'");
+    JdbcJobRepository configured =
+        nodes.keep(
+            JdbcJobRepository.builder().hikariConfig(config).tablePrefix(nodes.prefix()).build());
+    try (PostgresEventFeed pooled = (PostgresEventFeed) configured.openEventFeed().orElseThrow();
+        Connection connection = TestPostgres.dataSource().getConnection();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT application_name FROM pg_stat_activity WHERE pid = ?")) {
+      query.setInt(1, pooled.backendPid());
+      try (ResultSet row = query.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString(1)).isEqualTo("orchestrator_feed_test");
+      }
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.reportorchestrator.CancelOutcome;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobSnapshot;
@@ -156,6 +157,50 @@ class PostgresNotificationsTest {
     for (int i = 0; i < 2; i++) {
       JobId after = submitter.submit(ReportRequest.of("report", Map.of()));
       await().atMost(BOUND).until(() -> started.contains(after));
+    }
+  }
+
+  /**
+   * The worker's listening connection goes dead without closing (a proxy stops forwarding on it, as
+   * a firewall that forgot it would), so waiting for notifications just hears nothing, and a job
+   * submitted then is not heard of. The worker checks its quiet connection, finds it dead, listens
+   * again and looks at once, so that job starts without waiting an hour.
+   */
+  @Test
+  void workerNoticesAListeningConnectionThatSilentlyStoppedAnsweringAndListensAgain()
+      throws Exception {
+    ReportOrchestrator submitter = submitter();
+    PGSimpleDataSource server = new PGSimpleDataSource();
+    server.setURL(TestPostgres.jdbcUrl());
+    try (BlackHoleProxy proxy =
+        new BlackHoleProxy(server.getServerNames()[0], server.getPortNumbers()[0])) {
+      PGSimpleDataSource viaProxy = new PGSimpleDataSource();
+      viaProxy.setURL(TestPostgres.jdbcUrl());
+      viaProxy.setServerNames(new String[] {proxy.address().getHostString()});
+      viaProxy.setPortNumbers(new int[] {proxy.address().getPort()});
+      JdbcJobRepository workerStore =
+          nodes.keep(
+              JdbcJobRepository.builder()
+                  .dataSource(viaProxy)
+                  .tablePrefix(nodes.prefix())
+                  .feedProbe(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                  .build());
+      ReportOrchestrator worker = worker(workerStore);
+      // the worker hears notifications: a third job starts only by one
+      for (int i = 0; i < 3; i++) {
+        JobId id = submitter.submit(ReportRequest.of("report", Map.of()));
+        await().atMost(BOUND).until(() -> started.contains(id));
+      }
+
+      // the worker polls and renews hourly: the listening connection is the only one it holds
+      proxy.blackHoleOpenConnections();
+      JobId whileDeaf = submitter.submit(ReportRequest.of("report", Map.of()));
+
+      await().atMost(BOUND).until(() -> started.contains(whileDeaf));
+      JobId after = submitter.submit(ReportRequest.of("report", Map.of()));
+      await().atMost(BOUND).until(() -> started.contains(after));
+      release.countDown();
+      worker.close();
     }
   }
 
