@@ -248,17 +248,7 @@ public final class Engine {
     for (int i = 0; i < results.size(); i++) {
       if (results.get(i).created()) {
         NewJob job = jobs.get(i);
-        listeners.fire(
-            new JobTransition(
-                job.id(),
-                job.reportType(),
-                null,
-                JobState.REQUESTED,
-                now,
-                0,
-                settings.nodeId(),
-                null),
-            OrchestratorMetrics.Outcome.SUBMITTED);
+        listeners.fireSubmitted(job, now, settings.nodeId());
       }
     }
   }

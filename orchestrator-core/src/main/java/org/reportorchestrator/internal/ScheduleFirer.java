@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobState;
-import org.reportorchestrator.JobTransition;
-import org.reportorchestrator.OrchestratorMetrics;
 import org.reportorchestrator.Schedule;
 import org.reportorchestrator.ScheduleSnapshot;
 import org.reportorchestrator.StorageException;
@@ -128,17 +126,7 @@ final class ScheduleFirer {
       if (job == null || inserted == null || !inserted.created()) {
         return false;
       }
-      listeners.fire(
-          new JobTransition(
-              job.id(),
-              job.reportType(),
-              null,
-              JobState.REQUESTED,
-              now,
-              0,
-              settings.nodeId(),
-              null),
-          OrchestratorMetrics.Outcome.SUBMITTED);
+      listeners.fireSubmitted(job, now, settings.nodeId());
       LOG.debug("schedule {} made job {} for {}", schedule.name(), job.id(), fireAt);
       return true;
     } finally {

@@ -1,13 +1,16 @@
 package org.reportorchestrator.internal;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobListener;
+import org.reportorchestrator.JobState;
 import org.reportorchestrator.JobTransition;
 import org.reportorchestrator.OrchestratorMetrics;
+import org.reportorchestrator.spi.NewJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,14 @@ final class TransitionListeners {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Tells of a job that {@code nodeId} just stored: {@code null -> REQUESTED}, a submit. */
+  void fireSubmitted(NewJob job, Instant at, String nodeId) {
+    fire(
+        new JobTransition(
+            job.id(), job.reportType(), null, JobState.REQUESTED, at, 0, nodeId, null),
+        OrchestratorMetrics.Outcome.SUBMITTED);
   }
 
   /** Counts the transition as {@code outcome} and tells every listener of it. */
