@@ -2,15 +2,8 @@ package org.reportorchestrator.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,33 +16,9 @@ class NoMicrometerNeededTest {
 
   @Test
   void aHostWithoutMicrometerRunsJobsAndLoadsNoneOfItsClasses(@TempDir Path dir) throws Exception {
-    String classPath =
-        Arrays.stream(
-                System.getProperty(
-                        "surefire.test.class.path", System.getProperty("java.class.path"))
-                    .split(File.pathSeparator))
-            .filter(entry -> !Path.of(entry).getFileName().toString().contains("micrometer"))
-            .collect(Collectors.joining(File.pathSeparator));
-    assertThat(classPath).contains("orchestrator-core");
-    Path report = dir.resolve("report.txt");
-    Path classLoads = dir.resolve("class-loads.txt");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-verbose:class");
-    command.add("-cp");
-    command.add(classPath);
-    command.add(WithoutMicrometer.class.getName());
-    command.add(report.toString());
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(classLoads.toFile())
-            .start();
-
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the host JVM finished").isTrue();
-    List<String> loads = Files.readAllLines(classLoads, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("exit code; output:%n%s", String.join("\n", loads)).isZero();
-    assertThat(Files.readString(report, StandardCharsets.UTF_8))
+    HostWithoutLibrary.Run run = HostWithoutLibrary.run("micrometer", WithoutMicrometer.class, dir);
+    List<String> loads = run.output();
+    assertThat(run.report())
         .isEqualTo(
             "no micrometer\njob COMPLETED\njob COMPLETED\njob COMPLETED\nstatistics [report]\n"
                 + "health UP\n");

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.Schedule;
@@ -68,44 +69,42 @@ final class JdbcSchedules {
             .map((rs, ctx) -> read(rs))
             .findOne();
     if (stored.isEmpty()) {
-      handle
-          .createUpdate(
+      executeWithDefinition(
+          handle.createUpdate(
               "INSERT INTO "
                   + table
                   + " ("
                   + COLUMNS
                   + ") VALUES (:name, :reportType, :parameters, :trigger, :overlap, :catchUp,"
-                  + " FALSE, :nextFireAt, NULL, NULL, :updatedAt)")
-          .bind("name", proposed.name())
-          .bind("reportType", proposed.reportType())
-          .bind("parameters", JsonText.write(proposed.parameters()))
-          .bind("trigger", proposed.trigger())
-          .bind("overlap", proposed.overlap().name())
-          .bind("catchUp", proposed.catchUp().name())
-          .bind("nextFireAt", EpochMicros.of(proposed.nextFireAt()))
-          .bind("updatedAt", EpochMicros.of(proposed.updatedAt()))
-          .execute();
+                  + " FALSE, :nextFireAt, NULL, NULL, :updatedAt)"),
+          proposed);
     } else if (!stored.get().sameDefinition(proposed)) {
-      handle
-          .createUpdate(
+      executeWithDefinition(
+          handle.createUpdate(
               "UPDATE "
                   + table
                   + " SET report_type = :reportType, parameters = :parameters,"
                   + " trigger_spec = :trigger, overlap = :overlap, catch_up = :catchUp,"
-                  + " next_fire_at = :nextFireAt, updated_at = :updatedAt WHERE name = :name")
-          .bind("name", proposed.name())
-          .bind("reportType", proposed.reportType())
-          .bind("parameters", JsonText.write(proposed.parameters()))
-          .bind("trigger", proposed.trigger())
-          .bind("overlap", proposed.overlap().name())
-          .bind("catchUp", proposed.catchUp().name())
-          .bind("nextFireAt", EpochMicros.of(proposed.nextFireAt()))
-          .bind("updatedAt", EpochMicros.of(proposed.updatedAt()))
-          .execute();
+                  + " next_fire_at = :nextFireAt, updated_at = :updatedAt WHERE name = :name"),
+          proposed);
     } else {
       return stored.get();
     }
     return find(handle, proposed.name()).orElseThrow();
+  }
+
+  /** Runs {@code statement} with a schedule's definition, next fire time and update time bound. */
+  private static void executeWithDefinition(Update statement, StoredSchedule schedule) {
+    statement
+        .bind("name", schedule.name())
+        .bind("reportType", schedule.reportType())
+        .bind("parameters", JsonText.write(schedule.parameters()))
+        .bind("trigger", schedule.trigger())
+        .bind("overlap", schedule.overlap().name())
+        .bind("catchUp", schedule.catchUp().name())
+        .bind("nextFireAt", EpochMicros.of(schedule.nextFireAt()))
+        .bind("updatedAt", EpochMicros.of(schedule.updatedAt()))
+        .execute();
   }
 
   List<StoredSchedule> all() {
