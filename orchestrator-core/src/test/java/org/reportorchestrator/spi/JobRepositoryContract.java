@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
@@ -1028,6 +1029,61 @@ public abstract class JobRepositoryContract {
     assertThat(find(running.get(3).id()).state()).isEqualTo(JobState.REQUESTED);
     assertThat(find(running.get(4).id())).isEqualTo(running.get(4));
     assertThat(find(running.get(5).id()).state()).isEqualTo(JobState.FAILED);
+  }
+
+  /**
+   * A store may write a batch in another form than a lone transition (PostgreSQL writes a batch in
+   * one statement): both must leave the same job behind, field by field and in its history.
+   */
+  @Test
+  void aBatchWritesEveryFieldAsLoneTransitionsDo() throws IOException {
+    List<NewJob> jobs =
+        IntStream.range(0, 12).mapToObj(i -> job().priority(20 - i).build()).toList();
+    repository.insert(jobs);
+    Map<JobId, StoredJob> claimed = byId(claim(NODE_A, 12, T0));
+    List<StoredJob> running = jobs.stream().map(j -> claimed.get(j.id())).toList();
+    assertThat(running).doesNotContainNull();
+    Instant at = T0.plusSeconds(5);
+    ReportResult csv =
+        ReportResult.ofText("region,total\nEMEA,42\n", "text/csv")
+            .withFileName("sales.csv")
+            .withMetadata("rows", "1");
+    List<Function<Lease, Transition>> kinds =
+        List.of(
+            lease -> Transition.completed(lease, at, csv),
+            lease -> Transition.completed(lease, at, ReportResult.empty()),
+            lease -> Transition.failed(lease, at, error("boom \"quoted\"\nsecond line")),
+            lease -> Transition.cancelled(lease, at, error("stopped")),
+            lease -> Transition.retry(lease, at, at.plusSeconds(30), error("again")),
+            lease ->
+                Transition.failed(lease, at, error("rescued"))
+                    .ifLeaseExpiredBefore(T0.plus(Duration.ofDays(1))));
+
+    List<Transition> batch = new ArrayList<>();
+    for (int i = 0; i < kinds.size(); i++) {
+      assertThat(repository.apply(List.of(kinds.get(i).apply(running.get(i).lease()))))
+          .containsExactly(true);
+      batch.add(kinds.get(i).apply(running.get(kinds.size() + i).lease()));
+    }
+    assertThat(repository.apply(batch)).containsOnly(true).hasSize(kinds.size());
+
+    for (int i = 0; i < kinds.size(); i++) {
+      StoredJob alone = find(running.get(i).id());
+      StoredJob batched = find(running.get(kinds.size() + i).id());
+      assertThat(batched)
+          .as("transition %d", i)
+          .usingRecursiveComparison()
+          .ignoringFields("id", "priority", "createdAt", "runAt", "fencingToken")
+          .isEqualTo(alone);
+      assertThat(history(batched.id()))
+          .as("history of transition %d", i)
+          .isEqualTo(history(alone.id()));
+      assertThat(resultIfAny(batched.id()))
+          .as("result of transition %d", i)
+          .isEqualTo(resultIfAny(alone.id()));
+    }
+    assertThat(find(running.get(4).id()).runAt()).isEqualTo(at.plusSeconds(30));
+    assertThat(find(running.get(kinds.size() + 4).id()).runAt()).isEqualTo(at.plusSeconds(30));
   }
 
   @Test
@@ -2500,6 +2556,16 @@ public abstract class JobRepositoryContract {
         repository.apply(
             List.of(Transition.retry(running.lease(), at, nextRunAt, error("retry me"))));
     assertThat(applied).containsExactly(true);
+  }
+
+  private byte @Nullable [] resultIfAny(JobId id) throws IOException {
+    Optional<InputStream> stream = repository.openResult(id);
+    if (stream.isEmpty()) {
+      return null;
+    }
+    try (InputStream in = stream.orElseThrow()) {
+      return in.readAllBytes();
+    }
   }
 
   protected final byte[] readResult(JobId id) throws IOException {

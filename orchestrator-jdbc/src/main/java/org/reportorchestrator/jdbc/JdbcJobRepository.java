@@ -29,6 +29,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -39,12 +41,10 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
-import org.reportorchestrator.JobError;
 import org.reportorchestrator.JobHistoryEntry;
 import org.reportorchestrator.JobId;
 import org.reportorchestrator.JobQuery;
 import org.reportorchestrator.JobState;
-import org.reportorchestrator.ReportResult;
 import org.reportorchestrator.ResultTooLargeException;
 import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.ClaimRequest;
@@ -64,6 +64,8 @@ import org.reportorchestrator.spi.StoredJob;
 import org.reportorchestrator.spi.StoredSchedule;
 import org.reportorchestrator.spi.Transition;
 import org.reportorchestrator.spi.TypeStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobRepository} on PostgreSQL or H2 through Jdbi and a JDBC {@link DataSource}.
@@ -136,9 +138,13 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   /** The largest result stored unless {@link Builder#maxResultBytes(long)} sets another: 16 MiB. */
   public static final long DEFAULT_MAX_RESULT_BYTES = 16L * 1024 * 1024;
 
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcJobRepository.class);
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
   private static final int MAX_KEYS_PER_SELECT = 1_000;
   private static final int INSERT_ATTEMPTS = 3;
+
+  /** How many jobs a store inserts before it makes sure the jobs table has statistics. */
+  static final int ANALYSE_NEW_TABLE_AFTER = 1_000;
 
   /**
    * The schema of the store's jobs table as the search path finds it, or the current schema if the
@@ -157,6 +163,8 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   private final Statements statements;
   private final long maxResultBytes;
   private final CallerConnections callerConnections = new CallerConnections();
+  private final AtomicLong insertedBeforeStatisticsCheck = new AtomicLong();
+  private final AtomicBoolean statisticsChecked = new AtomicBoolean();
   private final JdbcSchedules schedules;
 
   /** Opens the connection an event feed listens on; null where the store has no feed. */
@@ -273,9 +281,12 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
       try {
         // One job is one statement (plus a read of the key's holder): autocommit spares the
         // round trip of a COMMIT. Several jobs are stored all or none, in one transaction.
-        return jobs.size() == 1
-            ? connections.withHandle("insert a job", handle -> insertAll(handle, jobs))
-            : connections.inTransaction("insert jobs", handle -> insertAll(handle, jobs));
+        List<InsertResult> results =
+            jobs.size() == 1
+                ? connections.withHandle("insert a job", handle -> insertAll(handle, jobs))
+                : connections.inTransaction("insert jobs", handle -> insertAll(handle, jobs));
+        checkStatisticsOnce(jobs.size());
+        return results;
       } catch (StorageException e) {
         // Without ON CONFLICT (H2) a job with the same key committed between our look-up and our
         // insert fails the batch, and the whole unit is retried against the now visible key.
@@ -285,6 +296,29 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Once this store has inserted {@link #ANALYSE_NEW_TABLE_AFTER} jobs, it has the jobs table
+   * analysed if it never was (see {@link Statements#analyseIfNeverAnalysed}). The jobs are stored
+   * by then: a failure here is the planner's loss, not the caller's, and is only logged.
+   */
+  private void checkStatisticsOnce(int inserted) {
+    if (statisticsChecked.get()
+        || insertedBeforeStatisticsCheck.addAndGet(inserted) < ANALYSE_NEW_TABLE_AFTER
+        || !statisticsChecked.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      connections.withHandle(
+          "analyse the jobs table",
+          handle -> {
+            statements.analyseIfNeverAnalysed(handle);
+            return null;
+          });
+    } catch (StorageException e) {
+      LOG.warn("Could not analyse the jobs table; autovacuum will: {}", e.getMessage());
     }
   }
 
@@ -624,53 +658,11 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   }
 
   private List<Boolean> applyAll(Handle handle, List<Transition> transitions) {
-    PreparedBatch batch = handle.prepareBatch(statements.applyTransition);
-    for (Transition transition : transitions) {
-      JobError error = transition.error();
-      ReportResult result =
-          transition instanceof Transition.Completed completed ? completed.result() : null;
-      Instant nextRunAt =
-          transition instanceof Transition.Retried retried
-              ? retried.nextRunAt()
-              : transition instanceof Transition.Released ? transition.at() : null;
-      long at = EpochMicros.of(transition.at());
-      batch
-          .bind("id", transition.jobId().value())
-          .bind("token", transition.lease().fencingToken())
-          .bind("to", transition.to().name())
-          .bind("at", at)
-          .bind("finishedAt", transition.to().isTerminal() ? Long.valueOf(at) : null)
-          .bind("nextRunAt", EpochMicros.ofNullable(nextRunAt))
-          .bind("refund", transition instanceof Transition.Released ? 1 : 0)
-          .bind("setError", error != null)
-          .bind("errorType", error == null ? null : error.type())
-          .bind("errorMessage", error == null ? null : error.message())
-          .bind("errorStack", error == null ? null : error.stackTrace())
-          .bind(
-              "historyErrorMessage",
-              error == null ? null : JobHistoryEntry.shortened(error.message()))
-          .bind("completed", result != null)
-          .bind("resultContentType", result == null ? null : result.contentType())
-          .bind("resultFileName", result == null ? null : result.fileName())
-          .bind("resultSize", result == null ? null : Long.valueOf(result.sizeBytes()))
-          .bind("resultMetadata", result == null ? null : JsonText.write(result.metadata()))
-          .bind("anyLease", transition.leaseExpiredBefore() == null)
-          .bind("leaseExpiredBefore", EpochMicros.ofNullable(transition.leaseExpiredBefore()))
-          .add();
-    }
-    int[] counts = batch.execute();
-    List<Boolean> applied = new ArrayList<>(counts.length);
+    List<Boolean> applied = statements.applyTransitions(handle, transitions);
     List<Transition> completions = new ArrayList<>();
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] < 0) {
-        throw new StorageException(
-            "the JDBC driver did not report how many rows a fenced update changed ("
-                + counts[i]
-                + "); orchestrator-jdbc needs exact batch update counts");
-      }
+    for (int i = 0; i < applied.size(); i++) {
       Transition transition = transitions.get(i);
-      applied.add(counts[i] > 0);
-      if (counts[i] > 0) {
+      if (applied.get(i)) {
         // An empty result needs no row: openResult reads a completed job without one as empty.
         if (storesContent(transition)) {
           completions.add(transition);

@@ -7,14 +7,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
+import org.reportorchestrator.StorageException;
 import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.Transition;
 
 /**
  * The statements of one store, with its validated table prefix. What both databases write alike is
@@ -166,29 +170,7 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
     applyTransition =
         "UPDATE "
             + jobs
-            + " SET state = :to, updated_at = :at, finished_at = :finishedAt,"
-            + " run_at = COALESCE(:nextRunAt, run_at), attempt = attempt - :refund,"
-            + " owner_node = NULL, lease_expires_at = NULL,"
-            // a job back in REQUESTED (released at shutdown, rescued, retried) may be worth a
-            // claim elsewhere: the notification is sent only in that branch
-            + " cancel_requested = CASE WHEN :to = 'REQUESTED' THEN "
-            + notifying("cancel_requested", "'" + EventPayloads.SUBMITTED + "' || report_type")
-            + " ELSE FALSE END,"
-            + " error_type = CASE WHEN :setError THEN :errorType ELSE error_type END,"
-            + " error_message = CASE WHEN :setError THEN :errorMessage ELSE error_message END,"
-            + " error_stack = CASE WHEN :setError THEN :errorStack ELSE error_stack END,"
-            + " progress_percent = CASE WHEN :completed THEN 100 ELSE progress_percent END,"
-            + " result_content_type = :resultContentType, result_file_name = :resultFileName,"
-            + " result_size = :resultSize, result_metadata = :resultMetadata, history = "
-            + history.appended(
-                history.entry(
-                    "'RUNNING'",
-                    "CAST(:to AS VARCHAR)",
-                    at,
-                    "attempt - :refund",
-                    "owner_node",
-                    "CAST(:errorType AS VARCHAR)",
-                    "CAST(:historyErrorMessage AS VARCHAR)"))
+            + transitionSet(history, name -> ":" + name)
             + " WHERE id = :id AND state = 'RUNNING' AND fencing_token = :token"
             + " AND (:anyLease OR lease_expires_at < :leaseExpiredBefore)";
     insertResult = "INSERT INTO " + results + " (job_id, content) VALUES (:id, :content)";
@@ -278,6 +260,102 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
     }
     return "(SELECT " + value + " FROM pg_notify('" + channel + "', " + payload + "))";
   }
+
+  /**
+   * What the update of a transition sets, the job's history entry included, each of {@link
+   * TransitionParameters#ALL} read through {@code parameter} (a bound name, or a column of unnested
+   * arrays). Columns of the job are unqualified.
+   */
+  final String transitionSet(HistorySql history, Function<String, String> parameter) {
+    String to = parameter.apply("to");
+    String at = "CAST(" + parameter.apply("at") + " AS BIGINT)";
+    String refund = parameter.apply("refund");
+    String setError = parameter.apply("setError");
+    String completed = parameter.apply("completed");
+    return " SET state = "
+        + to
+        + ", updated_at = "
+        + at
+        + ", finished_at = "
+        + parameter.apply("finishedAt")
+        + ", run_at = COALESCE("
+        + parameter.apply("nextRunAt")
+        + ", run_at), attempt = attempt - "
+        + refund
+        + ", owner_node = NULL, lease_expires_at = NULL,"
+        // a job back in REQUESTED (released at shutdown, rescued, retried) may be worth a
+        // claim elsewhere: the notification is sent only in that branch
+        + " cancel_requested = CASE WHEN "
+        + to
+        + " = 'REQUESTED' THEN "
+        + notifying("cancel_requested", "'" + EventPayloads.SUBMITTED + "' || report_type")
+        + " ELSE FALSE END, error_type = CASE WHEN "
+        + setError
+        + " THEN "
+        + parameter.apply("errorType")
+        + " ELSE error_type END, error_message = CASE WHEN "
+        + setError
+        + " THEN "
+        + parameter.apply("errorMessage")
+        + " ELSE error_message END, error_stack = CASE WHEN "
+        + setError
+        + " THEN "
+        + parameter.apply("errorStack")
+        + " ELSE error_stack END, progress_percent = CASE WHEN "
+        + completed
+        + " THEN 100 ELSE progress_percent END, result_content_type = "
+        + parameter.apply("resultContentType")
+        + ", result_file_name = "
+        + parameter.apply("resultFileName")
+        + ", result_size = "
+        + parameter.apply("resultSize")
+        + ", result_metadata = "
+        + parameter.apply("resultMetadata")
+        + ", history = "
+        + history.appended(
+            history.entry(
+                "'RUNNING'",
+                "CAST(" + to + " AS VARCHAR)",
+                at,
+                "attempt - " + refund,
+                "owner_node",
+                "CAST(" + parameter.apply("errorType") + " AS VARCHAR)",
+                "CAST(" + parameter.apply("historyErrorMessage") + " AS VARCHAR)"));
+  }
+
+  /**
+   * Applies each transition whose job is still {@code RUNNING} under the transition's lease, inside
+   * the caller's transaction, locking the rows in the order given; says per transition whether it
+   * applied. Here one statement per transition, sent as one JDBC batch.
+   */
+  List<Boolean> applyTransitions(Handle handle, List<Transition> transitions) {
+    PreparedBatch batch = handle.prepareBatch(applyTransition);
+    for (Transition transition : transitions) {
+      for (TransitionParameters.Parameter parameter : TransitionParameters.ALL) {
+        batch.bindByType(
+            parameter.name(), parameter.value().apply(transition), parameter.javaType());
+      }
+      batch.add();
+    }
+    int[] counts = batch.execute();
+    List<Boolean> applied = new ArrayList<>(counts.length);
+    for (int count : counts) {
+      if (count < 0) {
+        throw new StorageException(
+            "the JDBC driver did not report how many rows a fenced update changed ("
+                + count
+                + "); orchestrator-jdbc needs exact batch update counts");
+      }
+      applied.add(count > 0);
+    }
+    return applied;
+  }
+
+  /**
+   * Has the database gather the jobs table's statistics if it never has, so that the planner does
+   * not plan claims blind; where the database keeps its statistics up to date by itself, nothing.
+   */
+  void analyseIfNeverAnalysed(Handle handle) {}
 
   /** The insert of one job, for a batch of new jobs. */
   abstract String insertJob();

@@ -2,7 +2,9 @@ package org.reportorchestrator.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.DataRejectedException;
 import org.reportorchestrator.JobQuery;
+import org.reportorchestrator.spi.NewJob;
 
 class PostgresStoreTest extends JdbcStoreBehaviourTest {
 
@@ -89,6 +92,33 @@ class PostgresStoreTest extends JdbcStoreBehaviourTest {
       threads.shutdownNow();
       TestPostgres.dropTables(fresh);
     }
+  }
+
+  @Test
+  void aNewJobsTableIsAnalysedOnceTheStoreHasStoredAThousandJobs() {
+    List<NewJob> batch = new ArrayList<>();
+    for (int i = 1; i < JdbcJobRepository.ANALYSE_NEW_TABLE_AFTER; i++) {
+      batch.add(job());
+    }
+    store.insert(batch);
+    assertThat(analysed()).as("analysed before the thousandth job").isFalse();
+
+    store.insert(List.of(job()));
+
+    // The statistics system may publish the analysis a moment after the statement returned.
+    await().atMost(Duration.ofSeconds(30)).until(this::analysed);
+  }
+
+  private boolean analysed() {
+    return Jdbi.create(TestPostgres.dataSource())
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables"
+                            + " WHERE relid = CAST(:table AS regclass)")
+                    .bind("table", prefix + "jobs")
+                    .mapTo(Boolean.class)
+                    .one());
   }
 
   @Test
