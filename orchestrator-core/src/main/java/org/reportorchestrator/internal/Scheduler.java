@@ -132,9 +132,11 @@ final class Scheduler {
       Duration pause;
       try {
         lastPollAt = settings.clock().instant();
-        fireDueSchedules();
+        // The claim first: a submit that woke this thread should not wait for a look at the
+        // schedules. Jobs that the look makes are claimed at once, on the next turn.
         boolean mayHaveMore = pollOnce();
         outage.succeeded();
+        mayHaveMore |= fireDueSchedules() > 0;
         pause = mayHaveMore ? Duration.ZERO : settings.pollInterval();
       } catch (RuntimeException e) {
         int failures = outage.failed(e);
@@ -158,22 +160,26 @@ final class Scheduler {
   /**
    * Looks for due schedules at most once per poll interval, however fast a backlog makes the loop
    * claim: one indexed query, and a write only for a schedule that is due. A failure is logged and
-   * the claim goes on; the next look tries again.
+   * the claims go on; the next look tries again.
+   *
+   * @return how many jobs the due schedules made
    */
-  private void fireDueSchedules() {
+  private int fireDueSchedules() {
     ScheduleFirer schedules = firer;
     long now = System.nanoTime();
     if (schedules == null
         || (lookedForSchedules && now - lastScheduleLook < settings.pollInterval().toNanos())) {
-      return;
+      return 0;
     }
     lookedForSchedules = true;
     lastScheduleLook = now;
     try {
-      schedules.fireDue();
+      int fired = schedules.fireDue();
       scheduleOutage.succeeded();
+      return fired;
     } catch (RuntimeException e) {
       scheduleOutage.failed(e);
+      return 0;
     }
   }
 
@@ -280,18 +286,23 @@ final class Scheduler {
                     now.plus(settings.leaseDuration()),
                     runningLimits));
     for (StoredJob job : claimed) {
-      listeners.fireClaimed(
-          new JobTransition(
-              job.id(),
-              job.reportType(),
-              JobState.REQUESTED,
-              JobState.RUNNING,
-              now,
-              job.attempt(),
-              settings.nodeId(),
-              null));
+      announceClaimed(job, now);
     }
     return claimed;
+  }
+
+  /** Tells the listeners that this node claimed {@code job} at {@code now}. */
+  void announceClaimed(StoredJob job, Instant now) {
+    listeners.fireClaimed(
+        new JobTransition(
+            job.id(),
+            job.reportType(),
+            JobState.REQUESTED,
+            JobState.RUNNING,
+            now,
+            job.attempt(),
+            settings.nodeId(),
+            null));
   }
 
   private Duration backoff(int failures) {

@@ -135,12 +135,7 @@ public final class InMemoryJobRepository implements JobRepository, ScheduleRepos
     Instant now = request.now();
     return locked(
         () -> {
-          while (!scheduled.isEmpty() && !scheduled.first().runAt.isAfter(now)) {
-            JobRow row = scheduled.pollFirst();
-            dueByType
-                .computeIfAbsent(row.reportType, type -> new TreeSet<>(JobRow.CLAIM_ORDER))
-                .add(row);
-          }
+          promoteDue(now);
           // the first jobs of each type, merged: the first 'limit' of all are among them; a
           // limited type offers no more than its room below its limit
           Map<String, Integer> room = runningRoom(request);
@@ -164,23 +159,67 @@ public final class InMemoryJobRepository implements JobRepository, ScheduleRepos
           List<JobRow> picked = candidates.subList(0, Math.min(request.limit(), candidates.size()));
           List<StoredJob> claimed = new ArrayList<>(picked.size());
           for (JobRow row : picked) {
-            reindex(
-                row,
-                () -> {
-                  row.state = JobState.RUNNING;
-                  row.attempt++;
-                  row.ownerNode = request.nodeId();
-                  row.startedAt = now;
-                  row.updatedAt = now;
-                  row.leaseExpiresAt = request.leaseExpiresAt();
-                  row.fencingToken++;
-                  row.progress = Progress.NONE;
-                });
-            row.recordTransition(JobState.REQUESTED, now, request.nodeId(), null);
-            claimed.add(row.snapshot());
+            claimed.add(claimRow(row, request));
           }
           return claimed;
         });
+  }
+
+  @Override
+  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(request, "request");
+    return locked(
+        () -> {
+          promoteDue(request.now());
+          boolean dueAhead = dueAhead(job.priority(), request);
+          InsertResult inserted = insert(List.of(job)).get(0);
+          if (dueAhead || !inserted.created()) {
+            return Optional.empty();
+          }
+          return Optional.of(claimRow(jobs.get(job.id()), request));
+        });
+  }
+
+  /** Moves the queued jobs due at {@code now} into the due sets that claims read. */
+  private void promoteDue(Instant now) {
+    while (!scheduled.isEmpty() && !scheduled.first().runAt.isAfter(now)) {
+      JobRow row = scheduled.pollFirst();
+      dueByType.computeIfAbsent(row.reportType, type -> new TreeSet<>(JobRow.CLAIM_ORDER)).add(row);
+    }
+  }
+
+  /** Whether a job of the request's types is due with at least {@code priority}. */
+  private boolean dueAhead(int priority, ClaimRequest request) {
+    for (String type : request.reportTypes()) {
+      for (JobRow row : dueByType.getOrDefault(type, EMPTY)) {
+        if (row.priority < priority) {
+          break;
+        }
+        if (!row.runAt.isAfter(request.now())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private StoredJob claimRow(JobRow row, ClaimRequest request) {
+    Instant now = request.now();
+    reindex(
+        row,
+        () -> {
+          row.state = JobState.RUNNING;
+          row.attempt++;
+          row.ownerNode = request.nodeId();
+          row.startedAt = now;
+          row.updatedAt = now;
+          row.leaseExpiresAt = request.leaseExpiresAt();
+          row.fencingToken++;
+          row.progress = Progress.NONE;
+        });
+    row.recordTransition(JobState.REQUESTED, now, request.nodeId(), null);
+    return row.snapshot();
   }
 
   /**

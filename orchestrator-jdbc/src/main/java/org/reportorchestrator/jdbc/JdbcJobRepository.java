@@ -39,6 +39,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobCursor;
 import org.reportorchestrator.JobHistoryEntry;
@@ -299,6 +300,49 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     }
   }
 
+  private static <S extends SqlStatement<S>> S bindJob(S statement, NewJob job) {
+    return statement
+        .bind("id", job.id().value())
+        .bind("reportType", job.reportType())
+        .bind("parameters", JsonText.write(job.parameters()))
+        .bind("maxAttempts", job.maxAttempts())
+        .bind("priority", job.priority())
+        .bind("idempotencyKey", job.idempotencyKey())
+        .bind("timeoutMs", job.timeout().toMillis())
+        .bind("createdAt", EpochMicros.of(job.createdAt()))
+        .bind("runAt", EpochMicros.of(job.runAt()));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL one statement in autocommit; on H2, and for a job with an idempotency key, the
+   * job is inserted queued as {@link #insert} does.
+   */
+  @Override
+  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(request, "request");
+    String statement = statements.insertAndClaim();
+    if (statement == null || job.idempotencyKey() != null) {
+      insert(List.of(job));
+      return Optional.empty();
+    }
+    StoredJob stored =
+        connections.withHandle(
+            "insert a job",
+            handle ->
+                bindJob(handle.createQuery(statement), job)
+                    .bind("node", request.nodeId())
+                    .bind("now", EpochMicros.of(request.now()))
+                    .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
+                    .bindArray("reportTypes", String.class, request.reportTypes().toArray())
+                    .map(StoredJobMapper.INSTANCE)
+                    .one());
+    checkStatisticsOnce(1);
+    return stored.state() == JobState.RUNNING ? Optional.of(stored) : Optional.empty();
+  }
+
   /**
    * Once this store has inserted {@link #ANALYSE_NEW_TABLE_AFTER} jobs, it has the jobs table
    * analysed if it never was (see {@link Statements#analyseIfNeverAnalysed}). The jobs are stored
@@ -503,18 +547,7 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
     if (!toInsert.isEmpty()) {
       PreparedBatch batch = handle.prepareBatch(statements.insertJob());
       for (int i : toInsert) {
-        NewJob job = jobs.get(i);
-        batch
-            .bind("id", job.id().value())
-            .bind("reportType", job.reportType())
-            .bind("parameters", JsonText.write(job.parameters()))
-            .bind("maxAttempts", job.maxAttempts())
-            .bind("priority", job.priority())
-            .bind("idempotencyKey", job.idempotencyKey())
-            .bind("timeoutMs", job.timeout().toMillis())
-            .bind("createdAt", EpochMicros.of(job.createdAt()))
-            .bind("runAt", EpochMicros.of(job.runAt()))
-            .add();
+        bindJob(batch, jobs.get(i)).add();
       }
       int[] counts = batch.execute();
       for (int n = 0; n < counts.length; n++) {

@@ -40,6 +40,7 @@ final class PostgresStatements extends Statements {
   private final String claim;
   private final String extendLeasesReturning;
   private final String applyTransitionsAtOnce;
+  private final String insertAndClaim;
 
   /**
    * Held while this store runs the writer's many-row update or the heartbeat, the two statements
@@ -128,6 +129,46 @@ final class PostgresStatements extends Statements {
             + ") WHERE j.id = t.p_id AND j.state = 'RUNNING' AND j.fencing_token = t.p_token"
             + " AND (t.p_anyLease OR j.lease_expires_at < t.p_leaseExpiredBefore)"
             + " RETURNING j.id";
+    // The row is written as the insert writes it, then as the claim leaves it, unless a due job
+    // would be claimed before it: claim order holds for a job that skips the queue, too.
+    String queued = "CASE WHEN ahead.queued THEN ";
+    insertAndClaim =
+        "WITH ahead AS (SELECT EXISTS (SELECT 1 FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED'"
+            + " AND q.report_type IN (SELECT unnest(CAST(:reportTypes AS VARCHAR[])))"
+            + " AND q.priority >= :priority AND q.run_at <= (SELECT CAST(:now AS BIGINT)))"
+            + " AS queued) INSERT INTO "
+            + jobs
+            + " ("
+            + COLUMNS
+            + ", history) SELECT :id, :reportType, :parameters, "
+            + queued
+            + "'REQUESTED' ELSE 'RUNNING' END, "
+            + queued
+            + "0 ELSE 1 END, :maxAttempts, :priority, NULL, :timeoutMs, :createdAt, "
+            + queued
+            + "CAST(:createdAt AS BIGINT) ELSE CAST(:now AS BIGINT) END, "
+            + queued
+            + "NULL ELSE CAST(:now AS BIGINT) END, NULL, :runAt, 0, NULL, NULL, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL, "
+            + queued
+            + "NULL ELSE CAST(:node AS VARCHAR) END, "
+            + queued
+            + "0 ELSE 1 END, "
+            + queued
+            + "NULL ELSE CAST(:leaseExpiresAt AS BIGINT) END, "
+            + queued
+            + notifying(
+                "FALSE", "'" + EventPayloads.SUBMITTED + "' || CAST(:reportType AS VARCHAR)")
+            + " ELSE FALSE END, "
+            + insertEntry(HistorySql.POSTGRESQL)
+            + " || "
+            + queued
+            + "'' ELSE "
+            + claimEntry(HistorySql.POSTGRESQL, "1")
+            + " END FROM ahead RETURNING "
+            + COLUMNS;
     // The rows are locked in id order, the order in which the writer's batches lock them, so that
     // a heartbeat and a batch of outcomes never deadlock.
     extendLeasesReturning =
@@ -215,6 +256,11 @@ final class PostgresStatements extends Statements {
   @Override
   boolean insertSkipsTakenKeys() {
     return true;
+  }
+
+  @Override
+  String insertAndClaim() {
+    return insertAndClaim;
   }
 
   @Override

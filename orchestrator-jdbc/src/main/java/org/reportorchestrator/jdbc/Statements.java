@@ -132,15 +132,7 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
         " SET state = 'RUNNING', attempt = attempt + 1, fencing_token = fencing_token + 1,"
             + " owner_node = :node, started_at = :now, lease_expires_at = :leaseExpiresAt,"
             + " updated_at = :now, progress_percent = 0, progress_message = NULL, history = "
-            + history.appended(
-                history.entry(
-                    "'REQUESTED'",
-                    "'RUNNING'",
-                    now,
-                    "attempt + 1",
-                    "CAST(:node AS VARCHAR)",
-                    NO_VALUE,
-                    NO_VALUE));
+            + history.appended(claimEntry(history, "attempt + 1"));
     countRunning =
         "SELECT report_type, count(*) FROM "
             + jobs
@@ -156,14 +148,7 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
             + notifying(
                 "FALSE", "'" + EventPayloads.SUBMITTED + "' || CAST(:reportType AS VARCHAR)")
             + ", "
-            + history.entry(
-                NO_VALUE,
-                "'REQUESTED'",
-                "CAST(:createdAt AS BIGINT)",
-                "0",
-                NO_VALUE,
-                NO_VALUE,
-                NO_VALUE)
+            + insertEntry(history)
             + ")";
     selectIdsByKey =
         "SELECT id, idempotency_key FROM " + jobs + " WHERE idempotency_key IN (<keys>)";
@@ -261,6 +246,24 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
     return "(SELECT " + value + " FROM pg_notify('" + channel + "', " + payload + "))";
   }
 
+  /** The history entry of a stored job, {@code null -> REQUESTED} at {@code :createdAt}. */
+  static String insertEntry(HistorySql history) {
+    return history.entry(
+        NO_VALUE, "'REQUESTED'", "CAST(:createdAt AS BIGINT)", "0", NO_VALUE, NO_VALUE, NO_VALUE);
+  }
+
+  /** The history entry of a claim by {@code :node} at {@code :now} that starts {@code attempt}. */
+  static String claimEntry(HistorySql history, String attempt) {
+    return history.entry(
+        "'REQUESTED'",
+        "'RUNNING'",
+        "CAST(:now AS BIGINT)",
+        attempt,
+        "CAST(:node AS VARCHAR)",
+        NO_VALUE,
+        NO_VALUE);
+  }
+
   /**
    * What the update of a transition sets, the job's history entry included, each of {@link
    * TransitionParameters#ALL} read through {@code parameter} (a bound name, or a column of unnested
@@ -356,6 +359,15 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
    * not plan claims blind; where the database keeps its statistics up to date by itself, nothing.
    */
   void analyseIfNeverAnalysed(Handle handle) {}
+
+  /**
+   * The insert of one job without an idempotency key that claims it in the same statement unless a
+   * job of {@code :reportTypes} is due with at least its priority, returning its row; {@code null}
+   * where the dialect has none (the store then inserts the job queued).
+   */
+  @Nullable String insertAndClaim() {
+    return null;
+  }
 
   /** The insert of one job, for a batch of new jobs. */
   abstract String insertJob();
