@@ -1,19 +1,25 @@
 package org.reportorchestrator.jdbc;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
+import org.reportorchestrator.spi.Transition;
 
 /**
  * H2's statements of one store. H2 has neither ON CONFLICT nor a data-modifying WITH, so the
@@ -29,6 +35,7 @@ final class H2Statements extends Statements {
   private static final ReentrantLock RUNNING_LIMITS_LOCK = new ReentrantLock();
 
   private final String claim;
+  private final String applyTransitionsAtOnce;
   private final String extendLease;
   private final String selectCancelRequested;
   private final String selectPurgeableByState;
@@ -65,6 +72,34 @@ final class H2Statements extends Statements {
             + ".state = 'REQUESTED' WHEN MATCHED THEN UPDATE"
             + claimSet
             + ")";
+    // Many transitions in one statement: one array per parameter, unnested into rows, each joined
+    // to its job by the key. The merge locks each job's row and evaluates the fence of its ON
+    // condition again on the row it locked; a job that lost its lease matches nothing. One
+    // statement instead of one per transition spares H2 a statement's start and end per row, and
+    // the binding of every parameter per row. A merge updates a row at most once, so it takes
+    // distinct jobs only.
+    applyTransitionsAtOnce =
+        "SELECT id FROM FINAL TABLE (MERGE INTO "
+            + jobs
+            + " USING (SELECT * FROM UNNEST("
+            + TransitionParameters.ALL.stream()
+                .map(p -> "CAST(:" + p.name() + " AS " + h2Type(p.sqlType()) + " ARRAY)")
+                .collect(Collectors.joining(", "))
+            + ")) AS t ("
+            + TransitionParameters.ALL.stream()
+                .map(p -> "p_" + p.name())
+                .collect(Collectors.joining(", "))
+            + ") ON "
+            + jobs
+            + ".id = t.p_id AND "
+            + jobs
+            + ".state = 'RUNNING' AND "
+            + jobs
+            + ".fencing_token = t.p_token AND (t.p_anyLease OR "
+            + jobs
+            + ".lease_expires_at < t.p_leaseExpiredBefore) WHEN MATCHED THEN UPDATE"
+            + transitionSet(HistorySql.H2, name -> "t.p_" + name)
+            + ")";
     extendLease =
         "UPDATE "
             + jobs
@@ -95,6 +130,40 @@ final class H2Statements extends Statements {
             + stillPurgeable
             + ")";
     purgeJobs = "DELETE FROM " + jobs + stillPurgeable;
+  }
+
+  /** H2's name of a PostgreSQL type of {@link TransitionParameters}: H2 has no TEXT. */
+  private static String h2Type(String sqlType) {
+    return sqlType.equals("TEXT") ? "VARCHAR" : sqlType;
+  }
+
+  /**
+   * Two or more transitions of distinct jobs in one statement; otherwise, as on PostgreSQL, the
+   * batch of one update per transition.
+   */
+  @Override
+  List<Boolean> applyTransitions(Handle handle, List<Transition> transitions) {
+    Set<UUID> jobIds = new HashSet<>();
+    for (Transition transition : transitions) {
+      jobIds.add(transition.jobId().value());
+    }
+    if (transitions.size() < 2 || jobIds.size() < transitions.size()) {
+      return super.applyTransitions(handle, transitions);
+    }
+    Query update = handle.createQuery(applyTransitionsAtOnce);
+    for (TransitionParameters.Parameter parameter : TransitionParameters.ALL) {
+      List<@Nullable Object> values = new ArrayList<>(transitions.size());
+      for (Transition transition : transitions) {
+        values.add(parameter.value().apply(transition));
+      }
+      update.bindArray(parameter.name(), parameter.javaType(), values);
+    }
+    Set<UUID> applied = update.mapTo(UUID.class).set();
+    List<Boolean> result = new ArrayList<>(transitions.size());
+    for (Transition transition : transitions) {
+      result.add(applied.contains(transition.jobId().value()));
+    }
+    return result;
   }
 
   /** The plain insert: {@link #insertSkipsTakenKeys()} is false, so the store looks keys up. */
