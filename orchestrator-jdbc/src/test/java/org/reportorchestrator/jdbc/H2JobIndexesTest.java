@@ -17,8 +17,9 @@ class H2JobIndexesTest {
   void theJobsTableKeepsOnlyTheKeyTheUniqueKeyTheDueAndTheListingIndexes() {
     String url = H2Databases.inMemoryUrl();
     String prefix = TablePrefixes.unique();
-    try (JdbcJobRepository store =
-        JdbcJobRepository.builder().jdbcUrl(url).tablePrefix(prefix).build()) {
+    // building the store migrates its tables to the newest version
+    JdbcJobRepository store = JdbcJobRepository.builder().jdbcUrl(url).tablePrefix(prefix).build();
+    try {
       List<String> indexes =
           Jdbi.create(url)
               .withHandle(
@@ -36,6 +37,8 @@ class H2JobIndexesTest {
               prefix + "jobs_due_idx",
               prefix + "jobs_idempotency_key_uq",
               prefix + "jobs_state_created_idx");
+    } finally {
+      store.close();
     }
   }
 }
