@@ -31,7 +31,7 @@ final class SchemaMigrator {
           "V4__history.sql",
           "V5__running_by_type.sql",
           "V6__schedules.sql",
-          "V7__fewer_h2_indexes.sql");
+          "V7__fewer_indexes.sql");
 
   /** Replaced in the resources by the validated table prefix. */
   static final String PREFIX_PLACEHOLDER = "${tablePrefix}";

@@ -1,4 +1,0 @@
--- Report Orchestrator job store, schema version 7, PostgreSQL.
---
--- Nothing to change: version 7 drops two indexes on H2, which rewrites every index of a row at
--- each update. The version exists so that both dialects keep one numbering.
