@@ -54,65 +54,6 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
     }
   }
 
-  /**
-   * Whether the store claims a job in the write that stores it ({@code
-   * JobRepository.insertAndClaim}); a store that keeps the default stores it queued, and the
-   * scheduler claims it.
-   */
-  protected boolean claimsOnInsert() {
-    return true;
-  }
-
-  @Test
-  void aSubmitOnANodeWithAnIdleWorkerClaimsTheJobAsItStoresIt() throws Exception {
-    List<String> claimedOn = new CopyOnWriteArrayList<>();
-    List<JobState> heard = new CopyOnWriteArrayList<>();
-    ReportOrchestrator orchestrator =
-        started(
-            b ->
-                b.register("report", context -> ReportResult.empty())
-                    .listener(
-                        transition -> {
-                          heard.add(transition.to());
-                          if (transition.to() == JobState.RUNNING) {
-                            claimedOn.add(Thread.currentThread().getName());
-                          }
-                        }));
-
-    JobId id = orchestrator.submit(ReportRequest.of("report"));
-    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
-
-    eventually().until(() -> heard.contains(JobState.COMPLETED));
-    assertThat(heard).containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
-    assertThat(claimedOn)
-        .containsExactly(
-            claimsOnInsert() ? Thread.currentThread().getName() : "orchestrator-scheduler");
-    assertThat(orchestrator.history(id))
-        .extracting(JobHistoryEntry::to)
-        .containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
-  }
-
-  @Test
-  void aSubmitWithAnIdempotencyKeyIsClaimedByTheScheduler() throws Exception {
-    List<String> claimedOn = new CopyOnWriteArrayList<>();
-    ReportOrchestrator orchestrator =
-        started(
-            b ->
-                b.register("report", context -> ReportResult.empty())
-                    .listener(
-                        transition -> {
-                          if (transition.to() == JobState.RUNNING) {
-                            claimedOn.add(Thread.currentThread().getName());
-                          }
-                        }));
-
-    JobId id =
-        orchestrator.submit(ReportRequest.builder("report").idempotencyKey("order-7").build());
-    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
-
-    assertThat(claimedOn).containsExactly("orchestrator-scheduler");
-  }
-
   @Test
   void submittedJobCompletesWithItsResult() throws Exception {
     ReportOrchestrator orchestrator =

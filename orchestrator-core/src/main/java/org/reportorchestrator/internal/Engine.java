@@ -174,13 +174,6 @@ public final class Engine {
       return List.of();
     }
     List<JobId> newIds = idsOf(jobs);
-    NodeRuntime running = runtime;
-    if (jobs.size() == 1
-        && running != null
-        && phase.get() == Phase.STARTED
-        && running.mayStartAtOnce(jobs.get(0), now)) {
-      return List.of(submitAndStart(jobs.get(0), running, now));
-    }
     listeners.announcing(newIds);
     try {
       List<InsertResult> results = repository.insert(jobs);
@@ -191,29 +184,6 @@ public final class Engine {
     } finally {
       listeners.announced(newIds);
     }
-  }
-
-  /**
-   * A worker of this node is idle: the job is claimed in the same write that stores it, unless a
-   * job due before it waits, and starts here at once, one round trip after the submit instead of
-   * two. Its submit event comes before its claim's, as for any job.
-   */
-  private JobId submitAndStart(NewJob job, NodeRuntime running, Instant now) {
-    List<JobId> ids = List.of(job.id());
-    Optional<StoredJob> claimed;
-    listeners.announcing(ids);
-    try {
-      claimed = repository.insertAndClaim(job, running.claimOnInsert(now));
-      if (claimed.isEmpty()) {
-        // stored queued: the scheduler claims it, and that claim's event waits for this submit's
-        wakeScheduler();
-      }
-      announceStored(List.of(job), List.of(new InsertResult(job.id(), true)), now);
-    } finally {
-      listeners.announced(ids);
-    }
-    claimed.ifPresent(started -> running.startClaimed(started, now));
-    return job.id();
   }
 
   /**

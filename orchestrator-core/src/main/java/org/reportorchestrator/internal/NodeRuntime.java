@@ -5,12 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
-import org.reportorchestrator.spi.ClaimRequest;
-import org.reportorchestrator.spi.JobRepository;
-import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.StoredJob;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The parts of a node that run jobs: the writer of outcomes, the worker pool, the scheduler that
@@ -21,8 +16,6 @@ import org.slf4j.LoggerFactory;
 final class NodeRuntime {
 
   /** How long stop() waits for a claim or rescue under way before it goes on without it. */
-  private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
-
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   /** The longest stop() tries to write outcomes after the grace period. */
@@ -132,49 +125,6 @@ final class NodeRuntime {
 
   void wakeUp() {
     scheduler.wakeUp();
-  }
-
-  /**
-   * Whether {@code job}, submitted on this running node, may be claimed as it is stored and started
-   * here at once ({@link JobRepository#insertAndClaim}): a worker is idle, this node runs the type
-   * and no running limit applies to it, and the job is due now and has no idempotency key (a submit
-   * that finds its key taken starts nothing).
-   */
-  boolean mayStartAtOnce(NewJob job, Instant now) {
-    return job.idempotencyKey() == null
-        && !job.runAt().isAfter(now)
-        && settings.tasks().containsKey(job.reportType())
-        && !settings.runningLimits().containsKey(job.reportType())
-        && pool.hasIdleWorker();
-  }
-
-  /** What {@link JobRepository#insertAndClaim} claims for this node at {@code now}. */
-  ClaimRequest claimOnInsert(Instant now) {
-    return new ClaimRequest(
-        settings.nodeId(),
-        settings.tasks().keySet(),
-        1,
-        now,
-        now.plus(settings.leaseDuration()),
-        settings.runningLimits());
-  }
-
-  /**
-   * Runs a job this node claimed as it stored it, as the scheduler runs the jobs it claims: the
-   * listeners hear of the claim first; a pool that began to stop gives the job back instead.
-   */
-  void startClaimed(StoredJob job, Instant claimedAt) {
-    scheduler.announceClaimed(job, claimedAt);
-    if (pool.isStopping()) {
-      pool.release(job);
-      return;
-    }
-    try {
-      pool.run(job);
-    } catch (RuntimeException rejected) {
-      // the pool stopped meanwhile and gave the job back; the submit itself succeeded
-      LOG.debug("job {} claimed on submit was given back: the node is stopping", job.id());
-    }
   }
 
   private void slotFreed() {

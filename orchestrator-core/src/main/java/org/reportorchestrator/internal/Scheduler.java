@@ -133,10 +133,17 @@ final class Scheduler {
       try {
         lastPollAt = settings.clock().instant();
         // The claim first: a submit that woke this thread should not wait for a look at the
-        // schedules. Jobs that the look makes are claimed at once, on the next turn.
-        boolean mayHaveMore = pollOnce();
+        // schedules. Jobs that the look makes are claimed at once, on the next turn. The look
+        // runs even when the claim failed: it handles its own failures.
+        boolean mayHaveMore;
+        int fired;
+        try {
+          mayHaveMore = pollOnce();
+        } finally {
+          fired = fireDueSchedules();
+        }
         outage.succeeded();
-        mayHaveMore |= fireDueSchedules() > 0;
+        mayHaveMore |= fired > 0;
         pause = mayHaveMore ? Duration.ZERO : settings.pollInterval();
       } catch (RuntimeException e) {
         int failures = outage.failed(e);

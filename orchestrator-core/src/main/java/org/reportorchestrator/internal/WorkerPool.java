@@ -100,11 +100,6 @@ final class WorkerPool {
     return Math.max(0, room);
   }
 
-  /** Whether a worker is idle, with no claimed job waiting for it, and the pool runs on. */
-  boolean hasIdleWorker() {
-    return !stopping && busy.get() < settings.workerCount();
-  }
-
   /** How many workers run a task now (jobs queued on the node not counted). */
   int busyWorkers() {
     return running.get();

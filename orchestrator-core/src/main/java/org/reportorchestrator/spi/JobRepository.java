@@ -42,27 +42,6 @@ public interface JobRepository {
   List<InsertResult> insert(List<NewJob> jobs);
 
   /**
-   * Stores {@code job} and, in the same atomic write, claims it as {@link #claim} would for {@code
-   * request}'s node, unless a job of one of {@code request}'s report types is due at {@code
-   * request.now()} with at least {@code job}'s priority: a claim would hand that one out first, so
-   * {@code job} is then stored queued, as {@link #insert} stores it. Core calls this for a node's
-   * own submit when one of its workers is idle, so that the job starts after one write instead of
-   * an insert and a claim; only for a job without an idempotency key, due at {@code request.now()},
-   * of a type without a running limit.
-   *
-   * <p>Optional: the default stores the job queued and claims nothing; the node then claims it as
-   * any other.
-   *
-   * <p>History: the insert's entry, then, if claimed, the claim's.
-   *
-   * @return the claimed job, or empty if it was stored queued
-   */
-  default Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
-    insert(List.of(job));
-    return Optional.empty();
-  }
-
-  /**
    * Claims due jobs atomically as {@link ClaimRequest} describes; fewer or none if few are due.
    *
    * <p>History: {@code (REQUESTED -> RUNNING, now, the new attempt, the claiming node)} per job.

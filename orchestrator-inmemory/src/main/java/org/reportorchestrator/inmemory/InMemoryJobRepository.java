@@ -165,43 +165,12 @@ public final class InMemoryJobRepository implements JobRepository, ScheduleRepos
         });
   }
 
-  @Override
-  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
-    Objects.requireNonNull(job, "job");
-    Objects.requireNonNull(request, "request");
-    return locked(
-        () -> {
-          promoteDue(request.now());
-          boolean dueAhead = dueAhead(job.priority(), request);
-          InsertResult inserted = insert(List.of(job)).get(0);
-          if (dueAhead || !inserted.created()) {
-            return Optional.empty();
-          }
-          return Optional.of(claimRow(jobs.get(job.id()), request));
-        });
-  }
-
   /** Moves the queued jobs due at {@code now} into the due sets that claims read. */
   private void promoteDue(Instant now) {
     while (!scheduled.isEmpty() && !scheduled.first().runAt.isAfter(now)) {
       JobRow row = scheduled.pollFirst();
       dueByType.computeIfAbsent(row.reportType, type -> new TreeSet<>(JobRow.CLAIM_ORDER)).add(row);
     }
-  }
-
-  /** Whether a job of the request's types is due with at least {@code priority}. */
-  private boolean dueAhead(int priority, ClaimRequest request) {
-    for (String type : request.reportTypes()) {
-      for (JobRow row : dueByType.getOrDefault(type, EMPTY)) {
-        if (row.priority < priority) {
-          break;
-        }
-        if (!row.runAt.isAfter(request.now())) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private StoredJob claimRow(JobRow row, ClaimRequest request) {

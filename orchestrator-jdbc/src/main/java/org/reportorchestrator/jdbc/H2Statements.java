@@ -1,12 +1,9 @@
 package org.reportorchestrator.jdbc;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,11 +12,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
-import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
-import org.reportorchestrator.spi.Transition;
 
 /**
  * H2's statements of one store. H2 has neither ON CONFLICT nor a data-modifying WITH, so the
@@ -137,33 +132,9 @@ final class H2Statements extends Statements {
     return sqlType.equals("TEXT") ? "VARCHAR" : sqlType;
   }
 
-  /**
-   * Two or more transitions of distinct jobs in one statement; otherwise, as on PostgreSQL, the
-   * batch of one update per transition.
-   */
   @Override
-  List<Boolean> applyTransitions(Handle handle, List<Transition> transitions) {
-    Set<UUID> jobIds = new HashSet<>();
-    for (Transition transition : transitions) {
-      jobIds.add(transition.jobId().value());
-    }
-    if (transitions.size() < 2 || jobIds.size() < transitions.size()) {
-      return super.applyTransitions(handle, transitions);
-    }
-    Query update = handle.createQuery(applyTransitionsAtOnce);
-    for (TransitionParameters.Parameter parameter : TransitionParameters.ALL) {
-      List<@Nullable Object> values = new ArrayList<>(transitions.size());
-      for (Transition transition : transitions) {
-        values.add(parameter.value().apply(transition));
-      }
-      update.bindArray(parameter.name(), parameter.javaType(), values);
-    }
-    Set<UUID> applied = update.mapTo(UUID.class).set();
-    List<Boolean> result = new ArrayList<>(transitions.size());
-    for (Transition transition : transitions) {
-      result.add(applied.contains(transition.jobId().value()));
-    }
-    return result;
+  String applyTransitionsAtOnce() {
+    return applyTransitionsAtOnce;
   }
 
   /** The plain insert: {@link #insertSkipsTakenKeys()} is false, so the store looks keys up. */

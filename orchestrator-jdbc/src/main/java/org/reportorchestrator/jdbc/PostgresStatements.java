@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobState;
 import org.reportorchestrator.spi.Lease;
 import org.reportorchestrator.spi.LeaseExtension;
-import org.reportorchestrator.spi.Transition;
 
 /** PostgreSQL's statements of one store. Immutable and thread-safe. */
 final class PostgresStatements extends Statements {
@@ -40,7 +38,6 @@ final class PostgresStatements extends Statements {
   private final String claim;
   private final String extendLeasesReturning;
   private final String applyTransitionsAtOnce;
-  private final String insertAndClaim;
 
   /**
    * Held while this store runs the writer's many-row update or the heartbeat, the two statements
@@ -129,49 +126,6 @@ final class PostgresStatements extends Statements {
             + ") WHERE j.id = t.p_id AND j.state = 'RUNNING' AND j.fencing_token = t.p_token"
             + " AND (t.p_anyLease OR j.lease_expires_at < t.p_leaseExpiredBefore)"
             + " RETURNING j.id";
-    // The row is written as the insert writes it, then as the claim leaves it, unless a due job
-    // would be claimed before it: claim order holds for a job that skips the queue, too. The look
-    // for such a job reads its values through subqueries, as the claim does, so that PostgreSQL
-    // keeps one plan (planned anew, the statement took 3 ms to plan and 0.2 ms to run).
-    String queued = "CASE WHEN ahead.queued THEN ";
-    insertAndClaim =
-        "WITH ahead AS (SELECT EXISTS (SELECT 1 FROM "
-            + jobs
-            + " AS q WHERE q.state = 'REQUESTED'"
-            + " AND q.report_type IN (SELECT unnest((SELECT CAST(:reportTypes AS VARCHAR[]))))"
-            + " AND q.priority >= (SELECT CAST(:priority AS INTEGER))"
-            + " AND q.run_at <= (SELECT CAST(:now AS BIGINT)))"
-            + " AS queued) INSERT INTO "
-            + jobs
-            + " ("
-            + COLUMNS
-            + ", history) SELECT :id, :reportType, :parameters, "
-            + queued
-            + "'REQUESTED' ELSE 'RUNNING' END, "
-            + queued
-            + "0 ELSE 1 END, :maxAttempts, :priority, NULL, :timeoutMs, :createdAt, "
-            + queued
-            + "CAST(:createdAt AS BIGINT) ELSE CAST(:now AS BIGINT) END, "
-            + queued
-            + "NULL ELSE CAST(:now AS BIGINT) END, NULL, :runAt, 0, NULL, NULL, NULL, NULL, NULL,"
-            + " NULL, NULL, NULL, "
-            + queued
-            + "NULL ELSE CAST(:node AS VARCHAR) END, "
-            + queued
-            + "0 ELSE 1 END, "
-            + queued
-            + "NULL ELSE CAST(:leaseExpiresAt AS BIGINT) END, "
-            + queued
-            + notifying(
-                "FALSE", "'" + EventPayloads.SUBMITTED + "' || CAST(:reportType AS VARCHAR)")
-            + " ELSE FALSE END, "
-            + insertEntry(HistorySql.POSTGRESQL)
-            + " || "
-            + queued
-            + "'' ELSE "
-            + claimEntry(HistorySql.POSTGRESQL, "1")
-            + " END FROM ahead RETURNING "
-            + COLUMNS;
     // The rows are locked in id order, the order in which the writer's batches lock them, so that
     // a heartbeat and a batch of outcomes never deadlock.
     extendLeasesReturning =
@@ -262,56 +216,31 @@ final class PostgresStatements extends Statements {
   }
 
   @Override
-  String insertAndClaim() {
-    return insertAndClaim;
-  }
-
-  @Override
   String claimTemplate() {
     return claim;
   }
 
-  /**
-   * Transitions of distinct jobs go in one statement: a JDBC batch runs one statement per row, and
-   * each costs PostgreSQL about twice the time per row of one statement for all (57 against 26 µs
-   * per row for 48 rows, measured alone on the benchmark machine).
-   */
   @Override
-  List<Boolean> applyTransitions(Handle handle, List<Transition> transitions) {
-    Set<UUID> jobs = new HashSet<>();
-    for (Transition transition : transitions) {
-      jobs.add(transition.jobId().value());
-    }
-    if (transitions.size() < 2 || jobs.size() < transitions.size()) {
-      return super.applyTransitions(handle, transitions);
-    }
-    Query update = handle.createQuery(applyTransitionsAtOnce);
-    for (TransitionParameters.Parameter parameter : TransitionParameters.ALL) {
-      List<@Nullable Object> values = new ArrayList<>(transitions.size());
-      for (Transition transition : transitions) {
-        values.add(parameter.value().apply(transition));
-      }
-      update.bindArray(parameter.name(), parameter.javaType(), values);
-    }
-    Set<UUID> applied;
+  String applyTransitionsAtOnce() {
+    return applyTransitionsAtOnce;
+  }
+
+  /** Under {@link #rowLockingStatements}: the plan decides the order it locks rows in. */
+  @Override
+  Set<UUID> appliedAtOnce(Query update) {
     rowLockingStatements.lock();
     try {
-      applied = update.mapTo(UUID.class).set();
+      return super.appliedAtOnce(update);
     } finally {
       rowLockingStatements.unlock();
     }
-    List<Boolean> result = new ArrayList<>(transitions.size());
-    for (Transition transition : transitions) {
-      result.add(applied.contains(transition.jobId().value()));
-    }
-    return result;
   }
 
   /**
    * Autovacuum looks at a table at most once a minute ({@code autovacuum_naptime}). Until it has
    * analysed a new jobs table, the planner guesses its contents, and then it may read a claim's due
    * jobs through the listing index of their type, which is smaller than the due index, and sort
-   * them: in the first seconds of a new table that made claims about ten times slower. A table that
+   * them: in the first seconds of a new table that made claims about 20 times slower. A table that
    * the caller may not analyse is left to autovacuum (PostgreSQL warns and skips it).
    */
   @Override

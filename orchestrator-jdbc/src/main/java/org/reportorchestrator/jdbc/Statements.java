@@ -2,6 +2,7 @@ package org.reportorchestrator.jdbc;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -328,10 +329,31 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
 
   /**
    * Applies each transition whose job is still {@code RUNNING} under the transition's lease, inside
-   * the caller's transaction, locking the rows in the order given; says per transition whether it
-   * applied. Here one statement per transition, sent as one JDBC batch.
+   * the caller's transaction; says per transition whether it applied. Two or more transitions of
+   * distinct jobs go in the dialect's {@link #applyTransitionsAtOnce} statement, where it has one:
+   * a JDBC batch runs one statement per row, and on PostgreSQL each cost about twice the time per
+   * row of one statement for all (57 against 26 µs per row for 48 rows, measured alone on the
+   * benchmark machine). Otherwise one statement per transition, sent as one JDBC batch, which locks
+   * the rows in the order given.
    */
-  List<Boolean> applyTransitions(Handle handle, List<Transition> transitions) {
+  final List<Boolean> applyTransitions(Handle handle, List<Transition> transitions) {
+    String atOnce = applyTransitionsAtOnce();
+    if (atOnce != null && transitions.size() >= 2 && ofDistinctJobs(transitions)) {
+      Query update = handle.createQuery(atOnce);
+      for (TransitionParameters.Parameter parameter : TransitionParameters.ALL) {
+        List<@Nullable Object> values = new ArrayList<>(transitions.size());
+        for (Transition transition : transitions) {
+          values.add(parameter.value().apply(transition));
+        }
+        update.bindArray(parameter.name(), parameter.javaType(), values);
+      }
+      Set<UUID> applied = appliedAtOnce(update);
+      List<Boolean> result = new ArrayList<>(transitions.size());
+      for (Transition transition : transitions) {
+        result.add(applied.contains(transition.jobId().value()));
+      }
+      return result;
+    }
     PreparedBatch batch = handle.prepareBatch(applyTransition);
     for (Transition transition : transitions) {
       for (TransitionParameters.Parameter parameter : TransitionParameters.ALL) {
@@ -355,19 +377,35 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   }
 
   /**
+   * The update of many transitions in one statement: one array per parameter of {@link
+   * TransitionParameters#ALL}, unnested into rows, returning the ids of the jobs it updated. A join
+   * updates a row once however many input rows match it, so it takes distinct jobs only. {@code
+   * null} where the dialect has none.
+   */
+  @Nullable String applyTransitionsAtOnce() {
+    return null;
+  }
+
+  /** Runs {@link #applyTransitionsAtOnce}, bound; returns the ids it updated. */
+  Set<UUID> appliedAtOnce(Query update) {
+    return update.mapTo(UUID.class).set();
+  }
+
+  private static boolean ofDistinctJobs(List<Transition> transitions) {
+    Set<UUID> jobs = new HashSet<>();
+    for (Transition transition : transitions) {
+      if (!jobs.add(transition.jobId().value())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Has the database gather the jobs table's statistics if it never has, so that the planner does
    * not plan claims blind; where the database keeps its statistics up to date by itself, nothing.
    */
   void analyseIfNeverAnalysed(Handle handle) {}
-
-  /**
-   * The insert of one job without an idempotency key that claims it in the same statement unless a
-   * job of {@code :reportTypes} is due with at least its priority, returning its row; {@code null}
-   * where the dialect has none (the store then inserts the job queued).
-   */
-  @Nullable String insertAndClaim() {
-    return null;
-  }
 
   /** The insert of one job, for a batch of new jobs. */
   abstract String insertJob();

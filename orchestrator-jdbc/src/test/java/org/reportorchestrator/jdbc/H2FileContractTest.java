@@ -19,12 +19,6 @@ class H2FileContractTest extends JobRepositoryContract {
     tables.close(repository);
   }
 
-  /** H2 keeps the default: two statements would save no round trip in process. */
-  @Override
-  protected boolean claimsOnInsert() {
-    return false;
-  }
-
   /** File mode proves durability; the in-memory and PostgreSQL runs hammer with more jobs. */
   @Override
   protected int hammerJobCount() {

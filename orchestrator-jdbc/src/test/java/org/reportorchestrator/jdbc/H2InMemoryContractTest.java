@@ -16,10 +16,4 @@ class H2InMemoryContractTest extends JobRepositoryContract {
   protected void closeRepository(JobRepository repository) {
     tables.close(repository);
   }
-
-  /** H2 keeps the default: two statements would save no round trip in process. */
-  @Override
-  protected boolean claimsOnInsert() {
-    return false;
-  }
 }

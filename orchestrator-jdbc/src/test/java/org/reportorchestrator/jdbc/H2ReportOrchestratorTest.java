@@ -16,9 +16,4 @@ class H2ReportOrchestratorTest extends ReportOrchestratorContract {
   protected void closeRepository(JobRepository repository) {
     tables.close(repository);
   }
-
-  @Override
-  protected boolean claimsOnInsert() {
-    return false;
-  }
 }
