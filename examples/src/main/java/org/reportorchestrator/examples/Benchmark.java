@@ -87,6 +87,14 @@ public final class Benchmark implements Callable<Integer> {
   int taskMillis;
 
   @Option(
+      names = "--warm-up-submits",
+      defaultValue = "" + SteadyRateLatency.DEFAULT_WARM_UP_BURST,
+      description =
+          "with --rate: jobs submitted one at a time and run, unmeasured, before the steady rate"
+              + " begins, so that the submit and claim paths run compiled (default ${DEFAULT-VALUE})")
+  int warmUpSubmits;
+
+  @Option(
       names = "--rate",
       defaultValue = "0",
       description =
@@ -324,9 +332,9 @@ public final class Benchmark implements Callable<Integer> {
 
   /** Submits at a steady rate; each job's task records when it started (type {@code probe}). */
   private void steadyRateLatencyRun() throws Exception {
-    SteadyRateLatency latency = new SteadyRateLatency(rate, latencySamples);
+    SteadyRateLatency latency = new SteadyRateLatency(rate, warmUpSubmits, latencySamples);
     List<ReportRequest> requests = new ArrayList<>();
-    for (int i = 0; i < SteadyRateLatency.WARM_UP + latencySamples; i++) {
+    for (int i = 0; i < latency.jobCount(); i++) {
       requests.add(ReportRequest.of("probe", Map.of("i", Integer.toString(i))));
     }
     try (BenchmarkStores.Opened opened = BenchmarkStores.open(store, jdbcUrl, notifications);

@@ -93,6 +93,14 @@ public final class Compare implements Callable<Integer> {
   int rate;
 
   @Option(
+      names = "--warm-up-submits",
+      defaultValue = "" + SteadyRateLatency.DEFAULT_WARM_UP_BURST,
+      description =
+          "latency: unmeasured single submits run before the steady rate (default"
+              + " ${DEFAULT-VALUE})")
+  int warmUpSubmits;
+
+  @Option(
       names = "--latency-samples",
       defaultValue = "500",
       description = "measured jobs for latency (default ${DEFAULT-VALUE})")
@@ -202,6 +210,7 @@ public final class Compare implements Callable<Integer> {
               "--workers", Integer.toString(workerCount),
               "--rounds", "1",
               "--rate", Integer.toString(rate),
+              "--warm-up-submits", Integer.toString(warmUpSubmits),
               "--latency-samples", Integer.toString(latencySamples));
     };
   }

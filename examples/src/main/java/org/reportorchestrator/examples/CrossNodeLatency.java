@@ -90,9 +90,10 @@ public final class CrossNodeLatency implements Callable<Integer> {
 
   private double[] round(boolean notifications, String label) throws Exception {
     String prefix = "bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";
-    SteadyRateLatency latency = new SteadyRateLatency(rate, samples);
+    SteadyRateLatency latency =
+        new SteadyRateLatency(rate, SteadyRateLatency.DEFAULT_WARM_UP_BURST, samples);
     List<ReportRequest> requests = new ArrayList<>();
-    for (int i = 0; i < SteadyRateLatency.WARM_UP + samples; i++) {
+    for (int i = 0; i < latency.jobCount(); i++) {
       requests.add(ReportRequest.of("probe", Map.of("i", Integer.toString(i))));
     }
     try (BenchmarkStores.Opened submitterStore =

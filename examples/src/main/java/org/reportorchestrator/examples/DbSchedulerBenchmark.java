@@ -143,6 +143,15 @@ public final class DbSchedulerBenchmark implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--warm-up-submits",
+      defaultValue = "" + SteadyRateLatency.DEFAULT_WARM_UP_BURST,
+      description =
+          "with --rate: executions scheduled one at a time and run, unmeasured, before the steady"
+              + " rate begins, so that the schedule and fetch paths run compiled (default"
+              + " ${DEFAULT-VALUE})")
+  int warmUpSubmits;
+
+  @Option(
       names = "--latency-samples",
       defaultValue = "300",
       description = "executions in the latency run, 0 to skip it (default ${DEFAULT-VALUE})")
@@ -272,9 +281,9 @@ public final class DbSchedulerBenchmark implements Callable<Integer> {
 
   /** Schedules at a steady rate, each for now; the probe task records when it started. */
   private void steadyRateLatencyRun() throws Exception {
-    SteadyRateLatency running = new SteadyRateLatency(rate, latencySamples);
+    SteadyRateLatency running = new SteadyRateLatency(rate, warmUpSubmits, latencySamples);
     List<TaskInstance<Void>> instances = new ArrayList<>();
-    for (int i = 0; i < SteadyRateLatency.WARM_UP + latencySamples; i++) {
+    for (int i = 0; i < running.jobCount(); i++) {
       instances.add(probe.instance(Integer.toString(i)));
     }
     latency = running;
