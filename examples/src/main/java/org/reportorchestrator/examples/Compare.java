@@ -93,6 +93,14 @@ public final class Compare implements Callable<Integer> {
   int rate;
 
   @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description =
+          "drain and io: measured rounds per run, after one warm-up round; each run reports their"
+              + " median (default ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(
       names = "--warm-up-submits",
       defaultValue = "" + SteadyRateLatency.DEFAULT_WARM_UP_BURST,
       description =
@@ -192,7 +200,7 @@ public final class Compare implements Callable<Integer> {
               "--workers",
               Integer.toString(workerCount),
               "--rounds",
-              "1",
+              Integer.toString(rounds),
               "--latency-samples",
               "0");
       case IO ->
@@ -200,7 +208,7 @@ public final class Compare implements Callable<Integer> {
               "--jobs", Integer.toString(jobCount),
               "--workers", Integer.toString(workerCount),
               "--task-millis", Integer.toString(taskMillis),
-              "--rounds", "1",
+              "--rounds", Integer.toString(rounds),
               "--latency-samples", "0");
       // one warm-up drain first, so that both run compiled code, as a host that has run for a
       // while does

@@ -68,8 +68,8 @@ final class Scheduler {
 
   private final OutageLog scheduleOutage;
 
-  /** How long a claim takes, as a moving average; only the scheduler thread touches it. */
-  private long averageClaimNanos;
+  /** How long a claim takes, as a moving average; only the scheduler thread writes it. */
+  private volatile long averageClaimNanos;
 
   Scheduler(
       Settings settings,
@@ -99,10 +99,13 @@ final class Scheduler {
 
   /**
    * A worker is free again: worth a claim only if the last poll left due jobs behind for want of
-   * room. Otherwise the store had no more, and only a submit or the next poll can change that.
+   * room, and only once the pool would claim. Otherwise the store had no more, and only a submit or
+   * the next poll can change that; or the pool waits for more room, which the next freed slot
+   * makes. Waking the scheduler for nothing cost a context switch per job, at the moment when
+   * threads whose jobs end together all want the CPU.
    */
   void slotFreed() {
-    if (backlog) {
+    if (backlog && pool.jobsToClaim(averageClaimNanos) > 0) {
       wakeUps.release();
     }
   }
