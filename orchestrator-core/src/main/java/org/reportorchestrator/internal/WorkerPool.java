@@ -52,6 +52,13 @@ final class WorkerPool {
    */
   static final long WAVE_COVERED_BELOW_CLAIMS = 100;
 
+  /**
+   * Jobs that run this long or longer never queue a wave, however slow claims have been: a job
+   * queued behind a wave waits about one run, and a slow claim or two (a store under load) must not
+   * make a node hold reports of minutes that other nodes could start.
+   */
+  static final long WAVE_COVERED_BELOW_NANOS = Duration.ofSeconds(1).toNanos();
+
   private final Settings settings;
   private final AttemptRecorder recorder;
   private final ExecutorService executor;
@@ -108,15 +115,15 @@ final class WorkerPool {
    * How many claimed jobs may wait on this node for a thread, for {@code workers} threads whose
    * jobs run {@code runNanos} on average (0 before the first ended) and claims that take {@code
    * claimNanos}: as many as the threads finish during four claims, and at least one per thread when
-   * a job runs shorter than {@value #WAVE_COVERED_BELOW_CLAIMS} claims, at most {@value
-   * #MAX_QUEUED_PER_WORKER} per thread.
+   * a job runs shorter than {@value #WAVE_COVERED_BELOW_CLAIMS} claims and shorter than a second,
+   * at most {@value #MAX_QUEUED_PER_WORKER} per thread.
    */
   static int queueLength(int workers, long runNanos, long claimNanos) {
     if (runNanos <= 0) {
       return 0;
     }
     long wanted = 4 * workers * claimNanos / runNanos;
-    if (runNanos < WAVE_COVERED_BELOW_CLAIMS * claimNanos) {
+    if (runNanos < WAVE_COVERED_BELOW_CLAIMS * claimNanos && runNanos < WAVE_COVERED_BELOW_NANOS) {
       wanted = Math.max(wanted, workers);
     }
     return (int) Math.min((long) MAX_QUEUED_PER_WORKER * workers, wanted);

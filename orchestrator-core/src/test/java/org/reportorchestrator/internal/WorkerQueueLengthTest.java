@@ -39,4 +39,14 @@ class WorkerQueueLengthTest {
     assertThat(WorkerPool.queueLength(32, hundredClaims, CLAIM)).isEqualTo(1);
     assertThat(WorkerPool.queueLength(8, Duration.ofMinutes(5).toNanos(), CLAIM)).isZero();
   }
+
+  @Test
+  void slowClaimsDoNotMakeJobsOfASecondOrMoreQueueAWave() {
+    long slowClaim = Duration.ofMillis(100).toNanos();
+    // two seconds are only 20 such claims, but a wave of them would wait two seconds here
+    assertThat(WorkerPool.queueLength(32, Duration.ofSeconds(2).toNanos(), slowClaim)).isEqualTo(6);
+    long stalledClaim = Duration.ofSeconds(20).toNanos();
+    assertThat(WorkerPool.queueLength(8, Duration.ofMinutes(4).toNanos(), stalledClaim))
+        .isEqualTo(2);
+  }
 }
