@@ -197,9 +197,11 @@ final class Scheduler {
    * @return whether a full batch was claimed, so more due jobs may be waiting
    */
   private boolean pollOnce() {
+    // Before the pool is asked: a worker that frees a slot between its answer and this write would
+    // otherwise see no backlog, wake nobody, and leave a due job for the next poll.
+    backlog = true;
     int room = pool.jobsToClaim(averageClaimNanos);
     if (room <= 0 || !running) {
-      backlog = true;
       return false;
     }
     long startNanos = System.nanoTime();
