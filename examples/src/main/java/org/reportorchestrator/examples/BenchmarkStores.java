@@ -16,8 +16,11 @@ final class BenchmarkStores {
 
   private BenchmarkStores() {}
 
-  /** A store for one round, and the PostgreSQL tables to drop after it, if any. */
-  record Opened(JobRepository repository, @Nullable String postgresUrl, String tablePrefix)
+  /**
+   * A store for one round and the URL of its database, if it has one: PostgreSQL tables with the
+   * prefix are dropped after it, an H2 database in memory is shut down.
+   */
+  record Opened(JobRepository repository, @Nullable String jdbcUrl, String tablePrefix)
       implements AutoCloseable {
 
     @Override
@@ -25,10 +28,19 @@ final class BenchmarkStores {
       if (repository instanceof JdbcJobRepository jdbc) {
         jdbc.close();
       }
-      if (postgresUrl == null) {
+      if (jdbcUrl == null) {
         return;
       }
-      try (Connection connection = DriverManager.getConnection(postgresUrl);
+      if (jdbcUrl.startsWith("jdbc:h2:")) {
+        // DB_CLOSE_DELAY=-1 keeps the database after the store's pool closed: without this, every
+        // round's jobs stayed in the heap for the rest of the run
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+            Statement statement = connection.createStatement()) {
+          statement.execute("SHUTDOWN");
+        }
+        return;
+      }
+      try (Connection connection = DriverManager.getConnection(jdbcUrl);
           Statement statement = connection.createStatement()) {
         for (String table : new String[] {"schedules", "job_results", "jobs", "schema_version"}) {
           statement.execute("DROP TABLE IF EXISTS " + tablePrefix + table + " CASCADE");
@@ -50,12 +62,8 @@ final class BenchmarkStores {
       case "memory":
         return new Opened(new InMemoryJobRepository(), null, "");
       case "h2":
-        return new Opened(
-            JdbcJobRepository.builder()
-                .jdbcUrl("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-                .build(),
-            null,
-            "");
+        String h2Url = "jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        return new Opened(JdbcJobRepository.builder().jdbcUrl(h2Url).build(), h2Url, "");
       case "postgres":
         if (jdbcUrl == null) {
           throw new IllegalArgumentException("--store postgres needs --jdbc-url");
