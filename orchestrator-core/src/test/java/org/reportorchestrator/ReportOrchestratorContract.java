@@ -37,6 +37,170 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
     return 10_000;
   }
 
+  /**
+   * Whether the store claims a job in the write that stores it ({@code
+   * JobRepository.insertAndClaim}); a store that keeps the default stores it queued, and the
+   * scheduler claims it.
+   */
+  protected boolean claimsOnInsert() {
+    return false;
+  }
+
+  @Test
+  void aSubmitOnANodeWithAnIdleWorkerClaimsTheJobAsItStoresIt() throws Exception {
+    List<String> claimedOn = new CopyOnWriteArrayList<>();
+    List<JobState> heard = new CopyOnWriteArrayList<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register("report", context -> ReportResult.empty())
+                    .listener(
+                        transition -> {
+                          heard.add(transition.to());
+                          if (transition.to() == JobState.RUNNING) {
+                            claimedOn.add(Thread.currentThread().getName());
+                          }
+                        }));
+
+    JobId id = orchestrator.submit(ReportRequest.of("report"));
+    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+
+    eventually().until(() -> heard.contains(JobState.COMPLETED));
+    assertThat(heard).containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
+    assertThat(claimedOn)
+        .containsExactly(
+            claimsOnInsert() ? Thread.currentThread().getName() : "orchestrator-scheduler");
+    assertThat(orchestrator.history(id))
+        .extracting(JobHistoryEntry::to)
+        .containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
+  }
+
+  @Test
+  void aSubmitWithAnIdempotencyKeyIsClaimedByTheScheduler() throws Exception {
+    List<String> claimedOn = new CopyOnWriteArrayList<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.register("report", context -> ReportResult.empty())
+                    .listener(
+                        transition -> {
+                          if (transition.to() == JobState.RUNNING) {
+                            claimedOn.add(Thread.currentThread().getName());
+                          }
+                        }));
+
+    JobId id =
+        orchestrator.submit(ReportRequest.builder("report").idempotencyKey("order-7").build());
+    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+
+    assertThat(claimedOn).containsExactly("orchestrator-scheduler");
+  }
+
+  /**
+   * Submits from many threads at once never claim more jobs than the node has free workers, however
+   * the claims on submit and the scheduler's claims interleave: while the first jobs block, exactly
+   * as many are RUNNING in the store as there are workers, and every job runs once.
+   */
+  @Test
+  void concurrentSubmitsClaimNoMoreJobsThanFreeWorkersAndRunEachOnce() throws Exception {
+    int workers = 2;
+    int threads = 8;
+    int perThread = 10;
+    CountDownLatch release = gate();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.workerCount(workers)
+                    .register(
+                        "report",
+                        context -> {
+                          runs.computeIfAbsent(context.parameter("n"), n -> new AtomicInteger())
+                              .incrementAndGet();
+                          release.await();
+                          return ReportResult.empty();
+                        }));
+    List<JobId> ids = new CopyOnWriteArrayList<>();
+    List<Thread> submitters = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      submitters.add(
+          startThread(
+              () -> {
+                try {
+                  go.await();
+                  for (int i = 0; i < perThread; i++) {
+                    ids.add(
+                        orchestrator.submit(
+                            ReportRequest.of("report", Map.of("n", thread + "-" + i))));
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }));
+    }
+    go.countDown();
+    for (Thread submitter : submitters) {
+      submitter.join(60_000);
+    }
+    assertThat(ids).hasSize(threads * perThread);
+
+    eventually().until(() -> runs.size() == workers);
+    assertThat(orchestrator.query(JobQuery.all().inStates(JobState.RUNNING))).hasSize(workers);
+    release.countDown();
+    for (JobId id : ids) {
+      assertThat(orchestrator.awaitCompletion(id, Duration.ofSeconds(60)).state())
+          .isEqualTo(JobState.COMPLETED);
+    }
+    assertThat(runs).hasSize(threads * perThread);
+    assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+  }
+
+  /**
+   * A node that closes while submits on it go on leaves no job RUNNING in the store: a job claimed
+   * as it was stored reaches a worker, or goes back to the queue, before the workers stop.
+   */
+  @Test
+  void closingWhileSubmitsGoOnLeavesNoJobRunning() throws Exception {
+    ReportOrchestrator orchestrator =
+        started(b -> b.workerCount(2).register("report", context -> ReportResult.empty()));
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger submitted = new AtomicInteger();
+    List<Thread> submitters = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      submitters.add(
+          startThread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    orchestrator.submit(ReportRequest.of("report"));
+                    submitted.incrementAndGet();
+                  } catch (IllegalStateException closed) {
+                    return;
+                  }
+                }
+              }));
+    }
+    eventually().until(() -> submitted.get() >= 50);
+
+    orchestrator.close();
+    stop.set(true);
+    for (Thread submitter : submitters) {
+      submitter.join(60_000);
+    }
+
+    ReportOrchestrator reader =
+        unstarted(b -> b.register("report", context -> ReportResult.empty()));
+    assertThat(reader.query(JobQuery.all().inStates(JobState.RUNNING))).isEmpty();
+  }
+
+  private static Thread startThread(Runnable body) {
+    Thread thread = new Thread(body);
+    thread.start();
+    return thread;
+  }
+
   private static ReportTask text(String content) {
     return context -> ReportResult.ofText(content, "text/plain");
   }

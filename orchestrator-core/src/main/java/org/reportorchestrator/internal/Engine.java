@@ -173,6 +173,13 @@ public final class Engine {
     if (jobs.isEmpty()) {
       return List.of();
     }
+    NodeRuntime running = runtime;
+    if (jobs.size() == 1
+        && running != null
+        && phase.get() == Phase.STARTED
+        && running.reserveWorkerFor(jobs.get(0), now)) {
+      return List.of(submitAndStart(jobs.get(0), running, now));
+    }
     List<JobId> newIds = idsOf(jobs);
     listeners.announcing(newIds);
     try {
@@ -184,6 +191,37 @@ public final class Engine {
     } finally {
       listeners.announced(newIds);
     }
+  }
+
+  /**
+   * A worker of this node is reserved for the job: it is claimed in the same write that stores it,
+   * unless a job due before it waits, and starts here at once, one round trip after the submit
+   * instead of two. Its submit event comes before its claim's, as for any job.
+   */
+  private JobId submitAndStart(NewJob job, NodeRuntime running, Instant now) {
+    List<JobId> ids = List.of(job.id());
+    Optional<StoredJob> claimed;
+    listeners.announcing(ids);
+    try {
+      try {
+        claimed = repository.insertAndClaim(job, running.claimOnInsert(now));
+      } catch (RuntimeException | Error e) {
+        // A write that threw may still have committed with the job claimed: its lease then runs
+        // out unrenewed and a rescue requeues it, as for a claim whose answer was lost.
+        running.cancelReservation();
+        throw e;
+      }
+      if (claimed.isEmpty()) {
+        running.cancelReservation();
+        // stored queued: the scheduler claims it, and that claim's event waits for this submit's
+        wakeScheduler();
+      }
+      announceStored(List.of(job), List.of(new InsertResult(job.id(), true)), now);
+    } finally {
+      listeners.announced(ids);
+    }
+    claimed.ifPresent(started -> running.startReserved(started, now));
+    return job.id();
   }
 
   /**

@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.reportorchestrator.JobId;
+import org.reportorchestrator.spi.ClaimRequest;
+import org.reportorchestrator.spi.NewJob;
 import org.reportorchestrator.spi.StoredJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parts of a node that run jobs: the writer of outcomes, the worker pool, the scheduler that
@@ -14,6 +18,8 @@ import org.reportorchestrator.spi.StoredJob;
  * that only submits has none of them.
  */
 final class NodeRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
 
   /** How long stop() waits for a claim or rescue under way before it goes on without it. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -127,6 +133,53 @@ final class NodeRuntime {
     scheduler.wakeUp();
   }
 
+  /**
+   * Reserves a worker for {@code job}, submitted on this running node, if it may be claimed as it
+   * is stored and started here at once ({@link
+   * org.reportorchestrator.spi.JobRepository#insertAndClaim}): this node runs the type and no
+   * running limit applies to it, the job is due now and has no idempotency key (a submit that finds
+   * its key taken starts nothing), and a worker is free. On {@code true}, the caller must end with
+   * {@link #startReserved} or {@link #cancelReservation}.
+   */
+  boolean reserveWorkerFor(NewJob job, Instant now) {
+    return job.idempotencyKey() == null
+        && !job.runAt().isAfter(now)
+        && settings.tasks().containsKey(job.reportType())
+        && !settings.runningLimits().containsKey(job.reportType())
+        && pool.reserveIdleWorker();
+  }
+
+  /** What {@link org.reportorchestrator.spi.JobRepository#insertAndClaim} claims at {@code now}. */
+  ClaimRequest claimOnInsert(Instant now) {
+    return new ClaimRequest(
+        settings.nodeId(),
+        settings.tasks().keySet(),
+        1,
+        now,
+        now.plus(settings.leaseDuration()),
+        settings.runningLimits());
+  }
+
+  /** The job of a reserved worker was stored queued, or not at all. */
+  void cancelReservation() {
+    pool.cancelReservation();
+  }
+
+  /**
+   * Runs a job this node claimed as it stored it on the worker reserved for it, as the scheduler
+   * runs the jobs it claims: the listeners hear of the claim first; a pool that began to stop gives
+   * the job back instead.
+   */
+  void startReserved(StoredJob job, Instant claimedAt) {
+    scheduler.announceClaimed(job, claimedAt);
+    try {
+      pool.runReserved(job);
+    } catch (RuntimeException rejected) {
+      // the pool stopped meanwhile and gave the job back; the submit itself succeeded
+      LOG.debug("job {} claimed on submit was given back: the node is stopping", job.id());
+    }
+  }
+
   private void slotFreed() {
     scheduler.slotFreed();
   }
@@ -158,6 +211,8 @@ final class NodeRuntime {
       // during the grace period still arrive by heartbeat
       events.stop(STOP_TIMEOUT);
       scheduler.stop(STOP_TIMEOUT);
+      // a submit that claimed its job as it stored it hands it over before the threads stop
+      pool.stopReservations(STOP_TIMEOUT);
       maintenance.stop(STOP_TIMEOUT);
       pool.shutdown(settings.shutdownGracePeriod());
     }

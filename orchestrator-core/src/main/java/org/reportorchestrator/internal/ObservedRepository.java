@@ -72,6 +72,11 @@ final class ObservedRepository implements JobRepository {
   }
 
   @Override
+  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    return call("insert and claim", () -> delegate.insertAndClaim(job, request));
+  }
+
+  @Override
   public long maxResultBytes() {
     return delegate.maxResultBytes();
   }

@@ -66,6 +66,15 @@ final class WorkerPool {
   /** Jobs handed over and not finished: running ones and those queued for a thread. */
   private final AtomicInteger busy = new AtomicInteger();
 
+  /**
+   * Submits on this node that hold a free thread while their job is stored and perhaps claimed in
+   * the same write; counted in {@link #busy} too, so that the scheduler does not claim for it.
+   */
+  private final AtomicInteger reservations = new AtomicInteger();
+
+  private final Object reservationsSettled = new Object();
+  private volatile boolean refusingReservations;
+
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong averageRunNanos = new AtomicLong();
   private volatile boolean stopping;
@@ -139,7 +148,87 @@ final class WorkerPool {
     return stopping;
   }
 
+  /**
+   * Takes a free thread for a job that this node may claim as it stores it ({@link
+   * org.reportorchestrator.spi.JobRepository#insertAndClaim}). On {@code true}, exactly one of
+   * {@link #runReserved} and {@link #cancelReservation} must follow; however many submits ask at
+   * once, no more threads are promised than are free.
+   */
+  boolean reserveIdleWorker() {
+    int workers = settings.workerCount();
+    for (int held = busy.get(); held < workers && !refusingReservations; held = busy.get()) {
+      if (busy.compareAndSet(held, held + 1)) {
+        reservations.incrementAndGet();
+        if (refusingReservations) {
+          // stopReservations() may have counted none before this one: it must not go ahead
+          cancelReservation();
+          return false;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Gives back a reserved thread whose job was stored queued, or not stored. */
+  void cancelReservation() {
+    busy.decrementAndGet();
+    settleReservation();
+    onSlotFreed.run();
+  }
+
+  /** Runs a job claimed as it was stored, on the thread reserved for it. */
+  void runReserved(StoredJob job) {
+    try {
+      if (stopping) {
+        releaseHeld(job);
+      } else {
+        runHeld(job);
+      }
+    } finally {
+      settleReservation();
+    }
+  }
+
+  private void settleReservation() {
+    if (reservations.decrementAndGet() == 0 && refusingReservations) {
+      synchronized (reservationsSettled) {
+        reservationsSettled.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Refuses reservations from now on and waits up to {@code timeout} for those under way to end, so
+   * that a job a submit claims while the node stops still reaches a thread, or is given back,
+   * before the threads stop. A submit whose write outlasts the wait leaves its job claimed without
+   * a heartbeat; its lease runs out and a rescue requeues it.
+   */
+  void stopReservations(Duration timeout) throws InterruptedException {
+    refusingReservations = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (reservationsSettled) {
+      while (reservations.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn(
+              "{} submits still storing and claiming their jobs after {}; going on without them",
+              reservations.get(),
+              timeout);
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(reservationsSettled, left);
+      }
+    }
+  }
+
   void run(StoredJob job) {
+    busy.incrementAndGet();
+    runHeld(job);
+  }
+
+  /** Runs a job whose slot is counted in {@link #busy} already. */
+  private void runHeld(StoredJob job) {
     Settings.Registration registration = settings.tasks().get(job.reportType());
     Execution execution = begin(job);
     try {
@@ -155,6 +244,11 @@ final class WorkerPool {
 
   /** Gives back a job claimed too late to run: the pool is shutting down. */
   void release(StoredJob job) {
+    busy.incrementAndGet();
+    releaseHeld(job);
+  }
+
+  private void releaseHeld(StoredJob job) {
     Execution execution = begin(job);
     busy.decrementAndGet();
     if (execution.settle()) {
@@ -167,16 +261,16 @@ final class WorkerPool {
    * rules, no timeout enforcement.
    */
   void runInline(StoredJob job) {
+    busy.incrementAndGet();
     Execution execution = begin(job);
     runAttempt(execution, settings.tasks().get(job.reportType()))
         .exceptionally(failure -> null)
         .join();
   }
 
-  /** Takes a slot for a claimed job and tracks its attempt. */
+  /** Tracks the attempt of a claimed job whose slot is taken. */
   private Execution begin(StoredJob job) {
     Execution execution = new Execution(job);
-    busy.incrementAndGet();
     executions.put(job.id(), execution);
     return execution;
   }

@@ -42,6 +42,31 @@ public interface JobRepository {
   List<InsertResult> insert(List<NewJob> jobs);
 
   /**
+   * Stores {@code job} and, in the same atomic write, claims it as {@link #claim} would for {@code
+   * request}'s node, unless a job of one of {@code request}'s report types is due at {@code
+   * request.now()} with at least {@code job}'s priority: a claim would hand that one out first, so
+   * {@code job} is then stored queued, as {@link #insert} stores it. Core calls this for a node's
+   * own lone submit while one of its workers is idle and reserved for the job, so that the job
+   * starts after one write instead of an insert and a claim; only for a job without an idempotency
+   * key, due at {@code request.now()}, of a type in {@code request.reportTypes()} without a running
+   * limit, with {@code request.limit()} 1.
+   *
+   * <p>The look for a due job ahead must cost a few index probes, not a read of the queue: it runs
+   * on every such submit, also behind a million queued jobs.
+   *
+   * <p>Optional: the default stores the job queued and claims nothing; the node's scheduler then
+   * claims it as any other.
+   *
+   * <p>History: the insert's entry, then, if claimed, the claim's.
+   *
+   * @return the claimed job, or empty if it was stored queued
+   */
+  default Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    insert(List.of(job));
+    return Optional.empty();
+  }
+
+  /**
    * Claims due jobs atomically as {@link ClaimRequest} describes; fewer or none if few are due.
    *
    * <p>History: {@code (REQUESTED -> RUNNING, now, the new attempt, the claiming node)} per job.

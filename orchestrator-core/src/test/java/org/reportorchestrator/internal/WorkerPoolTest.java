@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reportorchestrator.JobId;
@@ -109,6 +114,72 @@ class WorkerPoolTest {
     assertThat(store.awaitTransition(first.id()).to()).isEqualTo(JobState.COMPLETED);
     assertThat(store.awaitTransition(queued.id())).isInstanceOf(Transition.Released.class);
     assertThat(deadlinesSeen).doesNotContainKey(queued.id());
+  }
+
+  @Test
+  void aFreeWorkerIsReservedByOneSubmitHoweverManyAskAtOnce() throws Exception {
+    int askers = 8;
+    AtomicInteger holders = new AtomicInteger();
+    AtomicInteger mostHolders = new AtomicInteger();
+    AtomicInteger granted = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(askers);
+    List<Future<?>> asks = new ArrayList<>();
+    for (int i = 0; i < askers; i++) {
+      asks.add(
+          threads.submit(
+              () -> {
+                go.await();
+                for (int n = 0; n < 5_000; n++) {
+                  if (pool.reserveIdleWorker()) {
+                    granted.incrementAndGet();
+                    mostHolders.accumulateAndGet(holders.incrementAndGet(), Math::max);
+                    holders.decrementAndGet();
+                    pool.cancelReservation();
+                  }
+                }
+                return null;
+              }));
+    }
+    go.countDown();
+    for (Future<?> ask : asks) {
+      ask.get(60, TimeUnit.SECONDS);
+    }
+    threads.shutdown();
+
+    assertThat(granted.get()).isPositive();
+    assertThat(mostHolders.get()).isEqualTo(1);
+    assertThat(pool.reserveIdleWorker()).isTrue();
+    // the scheduler does not claim for a reserved worker
+    assertThat(pool.jobsToClaim(1_000_000)).isZero();
+    pool.cancelReservation();
+    assertThat(pool.jobsToClaim(1_000_000)).isEqualTo(1);
+  }
+
+  @Test
+  void stoppingWaitsForAReservedWorkerToGetItsJobAndRefusesNewReservations() throws Exception {
+    writer.start();
+    assertThat(pool.reserveIdleWorker()).isTrue();
+
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                pool.stopReservations(Duration.ofSeconds(30));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !stopping.isDone());
+    pool.runReserved(queued);
+    stopping.get(30, TimeUnit.SECONDS);
+
+    assertThat(store.awaitTransition(queued.id()).to()).isEqualTo(JobState.COMPLETED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> pool.busyWorkers() == 0);
+    assertThat(pool.reserveIdleWorker()).isFalse();
   }
 
   @Test

@@ -98,6 +98,14 @@ public abstract class JobRepositoryContract {
     return 8;
   }
 
+  /**
+   * Whether the store claims a job in the write that stores it ({@link
+   * JobRepository#insertAndClaim}); a store that keeps the default stores it queued.
+   */
+  protected boolean claimsOnInsert() {
+    return false;
+  }
+
   /** How many jobs the claim hammer inserts. */
   protected int hammerJobCount() {
     return 2_000;
@@ -796,6 +804,96 @@ public abstract class JobRepositoryContract {
     return repository
         .query(JobQuery.all().ofType(type).inStates(JobState.RUNNING).limit(JobQuery.MAX_LIMIT))
         .size();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // insertAndClaim
+
+  @Test
+  void aJobClaimedAsItIsStoredIsLeftAsAnInsertAndAClaimLeaveIt() {
+    NewJob viaQueue = job().priority(3).build();
+    repository.insert(List.of(viaQueue));
+    StoredJob claimed = claimOne(T0);
+    NewJob atOnce = job().priority(3).build();
+
+    Optional<StoredJob> started =
+        repository.insertAndClaim(atOnce, claimRequest(NODE_A, T0.plusSeconds(1)));
+
+    if (!claimsOnInsert()) {
+      assertThat(started).isEmpty();
+      assertThat(find(atOnce.id()).state()).isEqualTo(JobState.REQUESTED);
+      assertThat(history(atOnce.id())).hasSize(1);
+      return;
+    }
+    assertThat(started).isPresent();
+    assertThat(started.orElseThrow()).isEqualTo(find(atOnce.id()));
+    assertThat(started.orElseThrow())
+        .usingRecursiveComparison()
+        .ignoringFields("id", "startedAt", "updatedAt", "leaseExpiresAt")
+        .isEqualTo(claimed);
+    assertThat(started.orElseThrow().startedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(started.orElseThrow().leaseExpiresAt()).isEqualTo(T0.plusSeconds(1).plus(LEASE));
+    assertThat(history(atOnce.id()))
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("at")
+        .isEqualTo(history(viaQueue.id()));
+    assertThat(claim(NODE_B, 10, T0.plusSeconds(2))).isEmpty();
+  }
+
+  @Test
+  void aJobIsStoredQueuedBehindADueJobOfAtLeastItsPriority() {
+    NewJob waiting = job().priority(5).build();
+    repository.insert(List.of(waiting));
+    NewJob submitted = job().type("sales").priority(5).createdAt(T0.plusSeconds(1)).build();
+
+    Optional<StoredJob> started =
+        repository.insertAndClaim(submitted, claimRequest(NODE_A, T0.plusSeconds(1)));
+
+    assertThat(started).isEmpty();
+    assertThat(find(submitted.id()).state()).isEqualTo(JobState.REQUESTED);
+    assertThat(history(submitted.id())).hasSize(1);
+    assertThat(claim(NODE_A, 2, T0.plusSeconds(2)))
+        .extracting(StoredJob::id)
+        .containsExactly(waiting.id(), submitted.id());
+  }
+
+  @Test
+  void onlyADueJobThatAClaimOfTheNodeWouldTakeFirstKeepsAJobQueued() {
+    repository.insert(
+        List.of(
+            job().priority(4).build(),
+            job().priority(9).runAt(T0.plusSeconds(60)).build(),
+            job().priority(7).runAt(T0.plusSeconds(60)).build(),
+            job().type("not-claimed-here").priority(9).build()));
+    NewJob submitted = job().priority(5).build();
+
+    Optional<StoredJob> started =
+        repository.insertAndClaim(submitted, claimRequest(NODE_A, T0.plusSeconds(1)));
+
+    assertThat(started.map(StoredJob::id))
+        .isEqualTo(claimsOnInsert() ? Optional.of(submitted.id()) : Optional.empty());
+  }
+
+  @Test
+  void aDueJobBelowLevelsOfLaterJobsStillKeepsAJobQueued() {
+    NewJob waiting = job().priority(6).build();
+    repository.insert(
+        List.of(
+            job().priority(9).runAt(T0.plusSeconds(60)).build(),
+            job().type("sales").priority(8).runAt(T0.plusSeconds(60)).build(),
+            waiting));
+    NewJob submitted = job().type("sales").priority(6).createdAt(T0.plusSeconds(1)).build();
+
+    Optional<StoredJob> started =
+        repository.insertAndClaim(submitted, claimRequest(NODE_A, T0.plusSeconds(1)));
+
+    assertThat(started).isEmpty();
+    assertThat(claim(NODE_A, 1, T0.plusSeconds(2)))
+        .extracting(StoredJob::id)
+        .containsExactly(waiting.id());
+  }
+
+  private static ClaimRequest claimRequest(String node, Instant now) {
+    return new ClaimRequest(node, CLAIMABLE_TYPES, 1, now, now.plus(LEASE));
   }
 
   // ---------------------------------------------------------------------------------------------

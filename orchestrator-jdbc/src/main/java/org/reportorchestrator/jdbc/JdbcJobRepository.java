@@ -314,6 +314,36 @@ public final class JdbcJobRepository implements JobRepository, ScheduleRepositor
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL one statement in autocommit; on H2, and for a job with an idempotency key, the
+   * job is inserted queued as {@link #insert} does.
+   */
+  @Override
+  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(request, "request");
+    String statement = statements.insertAndClaim();
+    if (statement == null || job.idempotencyKey() != null) {
+      insert(List.of(job));
+      return Optional.empty();
+    }
+    StoredJob stored =
+        connections.withHandle(
+            "insert a job",
+            handle ->
+                bindJob(handle.createQuery(statement), job)
+                    .bind("node", request.nodeId())
+                    .bind("now", EpochMicros.of(request.now()))
+                    .bind("leaseExpiresAt", EpochMicros.of(request.leaseExpiresAt()))
+                    .bindArray("reportTypes", String.class, request.reportTypes().toArray())
+                    .map(StoredJobMapper.INSTANCE)
+                    .one());
+    checkStatisticsOnce(1);
+    return stored.state() == JobState.RUNNING ? Optional.of(stored) : Optional.empty();
+  }
+
+  /**
    * Once this store has inserted {@link #ANALYSE_NEW_TABLE_AFTER} jobs, it has the jobs table
    * analysed if it never was (see {@link Statements#analyseIfNeverAnalysed}). The jobs are stored
    * by then: a failure here is the planner's loss, not the caller's, and is only logged.

@@ -35,6 +35,7 @@ final class PostgresStatements extends Statements {
       "SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked";
 
   private final String insertJobUnlessKeyTaken;
+  private final String insertAndClaim;
   private final String claim;
   private final String extendLeasesReturning;
   private final String applyTransitionsAtOnce;
@@ -106,6 +107,60 @@ final class PostgresStatements extends Statements {
             + claimSet
             + " WHERE j.id = ANY (ARRAY(SELECT id FROM picked)) RETURNING "
             + qualified("j", COLUMNS);
+    // The row is written as the insert writes it, then as the claim leaves it, unless a due job
+    // would be claimed before it: claim order holds for a job that skips the queue, too. The look
+    // for such a job walks the priority levels at or above the new job's, per type, from the top,
+    // one probe of the due index each, as the claim does; a mass of jobs due later at a higher
+    // priority is never read. A job stored claimed notifies no one: no other node could take it.
+    String queued = "CASE WHEN ahead.queued THEN ";
+    insertAndClaim =
+        "WITH RECURSIVE levels (report_type, priority) AS ("
+            + " SELECT t.report_type, (SELECT max(q.priority) FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = t.report_type)"
+            + " FROM unnest((SELECT CAST(:reportTypes AS VARCHAR[]))) AS t (report_type)"
+            + " UNION ALL"
+            + " SELECT l.report_type, (SELECT max(q.priority) FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+            + " AND q.priority < l.priority)"
+            + " FROM levels AS l WHERE l.priority >= :priority),"
+            + " ahead AS (SELECT EXISTS (SELECT 1 FROM levels AS l WHERE l.priority >= :priority"
+            + " AND EXISTS (SELECT 1 FROM "
+            + jobs
+            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+            + " AND q.priority = l.priority AND q.run_at <= (SELECT CAST(:now AS BIGINT))))"
+            + " AS queued) INSERT INTO "
+            + jobs
+            + " ("
+            + COLUMNS
+            + ", history) SELECT :id, :reportType, :parameters, "
+            + queued
+            + "'REQUESTED' ELSE 'RUNNING' END, "
+            + queued
+            + "0 ELSE 1 END, :maxAttempts, :priority, :idempotencyKey, :timeoutMs, :createdAt, "
+            + queued
+            + "CAST(:createdAt AS BIGINT) ELSE CAST(:now AS BIGINT) END, "
+            + queued
+            + "NULL ELSE CAST(:now AS BIGINT) END, NULL, :runAt, 0, NULL, NULL, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL, "
+            + queued
+            + "NULL ELSE CAST(:node AS VARCHAR) END, "
+            + queued
+            + "0 ELSE 1 END, "
+            + queued
+            + "NULL ELSE CAST(:leaseExpiresAt AS BIGINT) END, "
+            + queued
+            + notifying(
+                "FALSE", "'" + EventPayloads.SUBMITTED + "' || CAST(:reportType AS VARCHAR)")
+            + " ELSE FALSE END, "
+            + insertEntry(HistorySql.POSTGRESQL)
+            + " || "
+            + queued
+            + "'' ELSE "
+            + claimEntry(HistorySql.POSTGRESQL, "1")
+            + " END FROM ahead RETURNING "
+            + COLUMNS;
     // Many transitions in one statement: one array per parameter, unnested into rows. A join
     // updates a row once however many input rows match it, so this form takes distinct jobs only.
     // The plan, not the arrays, decides the order in which it locks the rows (a hash join locks
@@ -208,6 +263,11 @@ final class PostgresStatements extends Statements {
   @Override
   String insertJob() {
     return insertJobUnlessKeyTaken;
+  }
+
+  @Override
+  String insertAndClaim() {
+    return insertAndClaim;
   }
 
   @Override

@@ -411,6 +411,16 @@ abstract sealed class Statements permits PostgresStatements, H2Statements {
   abstract String insertJob();
 
   /**
+   * The insert of one job without an idempotency key that claims it in the same statement for
+   * {@code :node} unless a job of {@code :reportTypes} is due at {@code :now} with at least its
+   * priority, returning its row; {@code null} where the dialect has none (the store then inserts
+   * the job queued).
+   */
+  @Nullable String insertAndClaim() {
+    return null;
+  }
+
+  /**
    * Whether {@link #insertJob()} passes over a job whose idempotency key another job holds. Where
    * it does not, the store looks the keys up before it inserts and retries a race it lost.
    */

@@ -15,4 +15,9 @@ class PostgresContractTest extends JobRepositoryContract {
   protected void closeRepository(JobRepository repository) {
     tables.close(repository);
   }
+
+  @Override
+  protected boolean claimsOnInsert() {
+    return true;
+  }
 }

@@ -15,4 +15,9 @@ class PostgresReportOrchestratorTest extends ReportOrchestratorContract {
   protected void closeRepository(JobRepository repository) {
     tables.close(repository);
   }
+
+  @Override
+  protected boolean claimsOnInsert() {
+    return true;
+  }
 }
