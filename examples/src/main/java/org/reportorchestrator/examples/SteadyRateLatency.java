@@ -36,6 +36,7 @@ final class SteadyRateLatency {
   private final int burst;
   private final int samples;
   private final AtomicLongArray submittedNanos;
+  private final AtomicLongArray returnedNanos;
   private final AtomicLongArray startedNanos;
   private final CountDownLatch allStarted;
   private final CountDownLatch burstStarted;
@@ -49,6 +50,7 @@ final class SteadyRateLatency {
     this.burst = burst;
     this.samples = samples;
     this.submittedNanos = new AtomicLongArray(jobCount());
+    this.returnedNanos = new AtomicLongArray(jobCount());
     this.startedNanos = new AtomicLongArray(jobCount());
     this.allStarted = new CountDownLatch(jobCount());
     this.burstStarted = new CountDownLatch(burst);
@@ -91,17 +93,24 @@ final class SteadyRateLatency {
       }
       submittedNanos.set(i, System.nanoTime());
       submitter.submit(i);
+      returnedNanos.set(i, System.nanoTime());
     }
     if (!allStarted.await(1, TimeUnit.MINUTES)) {
       throw new IllegalStateException(
           allStarted.getCount() + " jobs did not start within a minute of the last submit");
     }
     long[] micros = new long[samples];
+    long[] inCall = new long[samples];
+    long[] afterCall = new long[samples];
     for (int i = 0; i < samples; i++) {
       int job = burst + WARM_UP + i;
       micros[i] = (startedNanos.get(job) - submittedNanos.get(job)) / 1_000;
+      inCall[i] = (returnedNanos.get(job) - submittedNanos.get(job)) / 1_000;
+      afterCall[i] = (startedNanos.get(job) - returnedNanos.get(job)) / 1_000;
     }
     Arrays.sort(micros);
+    Arrays.sort(inCall);
+    Arrays.sort(afterCall);
     double[] millis = {
       Benchmark.percentile(micros, 0.50) / 1e3,
       Benchmark.percentile(micros, 0.90) / 1e3,
@@ -120,6 +129,14 @@ final class SteadyRateLatency {
         millis[1],
         millis[2],
         millis[3]);
+    out.printf(
+        Locale.ROOT,
+        "latency  of which in the %s call: p50 %.2f ms, p99 %.2f ms; from its return to the start (negative: started before it returned): p50 %.2f ms, p99 %.2f ms%n",
+        submitLabel,
+        Benchmark.percentile(inCall, 0.50) / 1e3,
+        Benchmark.percentile(inCall, 0.99) / 1e3,
+        Benchmark.percentile(afterCall, 0.50) / 1e3,
+        Benchmark.percentile(afterCall, 0.99) / 1e3);
     return millis;
   }
 }
