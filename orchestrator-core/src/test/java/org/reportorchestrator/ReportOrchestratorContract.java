@@ -50,17 +50,7 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
   void aSubmitOnANodeWithAnIdleWorkerClaimsTheJobAsItStoresIt() throws Exception {
     List<String> claimedOn = new CopyOnWriteArrayList<>();
     List<JobState> heard = new CopyOnWriteArrayList<>();
-    ReportOrchestrator orchestrator =
-        started(
-            b ->
-                b.register("report", context -> ReportResult.empty())
-                    .listener(
-                        transition -> {
-                          heard.add(transition.to());
-                          if (transition.to() == JobState.RUNNING) {
-                            claimedOn.add(Thread.currentThread().getName());
-                          }
-                        }));
+    ReportOrchestrator orchestrator = startedHearing(heard, claimedOn);
 
     JobId id = orchestrator.submit(ReportRequest.of("report"));
     orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
@@ -78,22 +68,30 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
   @Test
   void aSubmitWithAnIdempotencyKeyIsClaimedByTheScheduler() throws Exception {
     List<String> claimedOn = new CopyOnWriteArrayList<>();
-    ReportOrchestrator orchestrator =
-        started(
-            b ->
-                b.register("report", context -> ReportResult.empty())
-                    .listener(
-                        transition -> {
-                          if (transition.to() == JobState.RUNNING) {
-                            claimedOn.add(Thread.currentThread().getName());
-                          }
-                        }));
+    ReportOrchestrator orchestrator = startedHearing(new CopyOnWriteArrayList<>(), claimedOn);
 
     JobId id =
         orchestrator.submit(ReportRequest.builder("report").idempotencyKey("order-7").build());
     orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
 
     assertThat(claimedOn).containsExactly("orchestrator-scheduler");
+  }
+
+  /**
+   * A started node with one no-op report type whose listener records each transition's target state
+   * in {@code heard} and, for each claim, the name of the thread that announced it.
+   */
+  private ReportOrchestrator startedHearing(List<JobState> heard, List<String> claimedOn) {
+    return started(
+        b ->
+            b.register("report", context -> ReportResult.empty())
+                .listener(
+                    transition -> {
+                      heard.add(transition.to());
+                      if (transition.to() == JobState.RUNNING) {
+                        claimedOn.add(Thread.currentThread().getName());
+                      }
+                    }));
   }
 
   /**

@@ -76,18 +76,8 @@ final class PostgresStatements extends Statements {
     // after five executions instead of planning the statement anew on every claim (about 0.8 ms a
     // claim, a third of its cost in a drain).
     claim =
-        "WITH RECURSIVE levels (report_type, priority) AS ("
-            + " SELECT t.report_type, (SELECT max(q.priority) FROM "
-            + jobs
-            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = t.report_type)"
-            + " FROM unnest((SELECT CAST(:reportTypes AS VARCHAR[]))) AS t (report_type)"
-            + " UNION ALL"
-            + " SELECT l.report_type, (SELECT max(q.priority) FROM "
-            + jobs
-            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
-            + " AND q.priority < l.priority)"
-            + " FROM levels AS l WHERE l.priority IS NOT NULL),"
-            + " picked AS (SELECT due.id FROM levels AS l CROSS JOIN LATERAL (SELECT "
+        priorityLevels("l.priority IS NOT NULL")
+            + ", picked AS (SELECT due.id FROM levels AS l CROSS JOIN LATERAL (SELECT "
             + claimOrderColumns("q")
             + " FROM "
             + jobs
@@ -114,18 +104,8 @@ final class PostgresStatements extends Statements {
     // priority is never read. A job stored claimed notifies no one: no other node could take it.
     String queued = "CASE WHEN ahead.queued THEN ";
     insertAndClaim =
-        "WITH RECURSIVE levels (report_type, priority) AS ("
-            + " SELECT t.report_type, (SELECT max(q.priority) FROM "
-            + jobs
-            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = t.report_type)"
-            + " FROM unnest((SELECT CAST(:reportTypes AS VARCHAR[]))) AS t (report_type)"
-            + " UNION ALL"
-            + " SELECT l.report_type, (SELECT max(q.priority) FROM "
-            + jobs
-            + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
-            + " AND q.priority < l.priority)"
-            + " FROM levels AS l WHERE l.priority >= :priority),"
-            + " ahead AS (SELECT EXISTS (SELECT 1 FROM levels AS l WHERE l.priority >= :priority"
+        priorityLevels("l.priority >= :priority")
+            + ", ahead AS (SELECT EXISTS (SELECT 1 FROM levels AS l WHERE l.priority >= :priority"
             + " AND EXISTS (SELECT 1 FROM "
             + jobs
             + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
@@ -258,6 +238,27 @@ final class PostgresStatements extends Statements {
           }
           return claim.withHandle(handle);
         });
+  }
+
+  /**
+   * The recursive part of the claim and of the insert that claims: per type of {@code
+   * :reportTypes}, the priority levels that have queued jobs, from the highest down, one probe of
+   * the due index each, descending while {@code descendWhile} holds of the level {@code l} reached.
+   */
+  private String priorityLevels(String descendWhile) {
+    return "WITH RECURSIVE levels (report_type, priority) AS ("
+        + " SELECT t.report_type, (SELECT max(q.priority) FROM "
+        + jobs
+        + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = t.report_type)"
+        + " FROM unnest((SELECT CAST(:reportTypes AS VARCHAR[]))) AS t (report_type)"
+        + " UNION ALL"
+        + " SELECT l.report_type, (SELECT max(q.priority) FROM "
+        + jobs
+        + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"
+        + " AND q.priority < l.priority)"
+        + " FROM levels AS l WHERE "
+        + descendWhile
+        + ")";
   }
 
   @Override
