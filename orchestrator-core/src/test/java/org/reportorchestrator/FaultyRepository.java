@@ -51,6 +51,11 @@ public final class FaultyRepository implements JobRepository {
   /** Every transition the delegate applied, in order. */
   public final List<Transition> appliedTransitions = new CopyOnWriteArrayList<>();
 
+  /** Claims started, and claims started but not returned yet. */
+  public final AtomicInteger claimsStarted = new AtomicInteger();
+
+  public final AtomicInteger claimsInFlight = new AtomicInteger();
+
   public final AtomicInteger applyCalls = new AtomicInteger();
   public final AtomicInteger failedApplies = new AtomicInteger();
   public final AtomicInteger failedClaims = new AtomicInteger();
@@ -86,11 +91,22 @@ public final class FaultyRepository implements JobRepository {
   }
 
   @Override
+  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    return call(() -> delegate.insertAndClaim(job, request));
+  }
+
+  @Override
   public List<StoredJob> claim(ClaimRequest request) {
     if (down.get()) {
       failedClaims.incrementAndGet();
     }
-    return call(() -> delegate.claim(request));
+    claimsStarted.incrementAndGet();
+    claimsInFlight.incrementAndGet();
+    try {
+      return call(() -> delegate.claim(request));
+    } finally {
+      claimsInFlight.decrementAndGet();
+    }
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -48,19 +49,47 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
 
   @Test
   void aSubmitOnANodeWithAnIdleWorkerClaimsTheJobAsItStoresIt() throws Exception {
-    List<String> claimedOn = new CopyOnWriteArrayList<>();
-    List<JobState> heard = new CopyOnWriteArrayList<>();
-    ReportOrchestrator orchestrator = startedHearing(heard, claimedOn);
+    FaultyRepository store = new FaultyRepository(repository);
+    Map<JobId, List<JobState>> heard = new ConcurrentHashMap<>();
+    Map<JobId, String> claimedOn = new ConcurrentHashMap<>();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.repository(store)
+                    .pollInterval(Duration.ofHours(1))
+                    .register("report", context -> ReportResult.empty())
+                    .listener(
+                        transition -> {
+                          heard
+                              .computeIfAbsent(
+                                  transition.jobId(), id -> new CopyOnWriteArrayList<>())
+                              .add(transition.to());
+                          if (transition.to() == JobState.RUNNING) {
+                            claimedOn.put(transition.jobId(), Thread.currentThread().getName());
+                          }
+                        }));
 
-    JobId id = orchestrator.submit(ReportRequest.of("report"));
-    orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
+    // A submit made while the scheduler claims finds the free workers held by that claim and is
+    // stored queued. The scheduler's only polls come just after start(): submit until one met none.
+    JobId id = null;
+    for (int attempt = 0; attempt < 20 && id == null; attempt++) {
+      int claimsBefore = store.claimsStarted.get();
+      boolean noClaimUnderWay = store.claimsInFlight.get() == 0;
+      JobId submitted = orchestrator.submit(ReportRequest.of("report"));
+      orchestrator.awaitCompletion(submitted, Duration.ofSeconds(60));
+      if (!claimsOnInsert() || (noClaimUnderWay && store.claimsStarted.get() == claimsBefore)) {
+        id = submitted;
+      }
+    }
 
-    eventually().until(() -> heard.contains(JobState.COMPLETED));
-    assertThat(heard).containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
-    assertThat(claimedOn)
-        .containsExactly(
-            claimsOnInsert() ? Thread.currentThread().getName() : "orchestrator-scheduler");
-    assertThat(orchestrator.history(id))
+    assertThat(id).isNotNull();
+    JobId measured = id;
+    eventually().until(() -> heard.get(measured).contains(JobState.COMPLETED));
+    assertThat(heard.get(measured))
+        .containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
+    assertThat(claimedOn.get(measured))
+        .isEqualTo(claimsOnInsert() ? Thread.currentThread().getName() : "orchestrator-scheduler");
+    assertThat(orchestrator.history(measured))
         .extracting(JobHistoryEntry::to)
         .containsExactly(JobState.REQUESTED, JobState.RUNNING, JobState.COMPLETED);
   }
@@ -153,6 +182,86 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
     }
     assertThat(runs).hasSize(threads * perThread);
     assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+  }
+
+  /**
+   * A submit never reserves a worker that a claim under way counted as free: while the scheduler's
+   * claim of a job is held up before the job reaches the pool, a submit of a more urgent job on the
+   * one-worker node stores it queued, so the store has one job RUNNING, not two.
+   */
+  @Test
+  void aSubmitDoesNotTakeTheWorkerOfAClaimUnderWay() throws Exception {
+    CountDownLatch claimHeldUp = new CountDownLatch(1);
+    CountDownLatch claimMayGoOn = gate();
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.workerCount(1)
+                    .register("report", context -> ReportResult.empty())
+                    .listener(
+                        transition -> {
+                          if (transition.to() == JobState.RUNNING
+                              && Thread.currentThread().getName().equals("orchestrator-scheduler")
+                              && claimHeldUp.getCount() > 0) {
+                            claimHeldUp.countDown();
+                            awaitQuietly(claimMayGoOn);
+                          }
+                        }));
+    // a keyed submit is always claimed by the scheduler
+    JobId first =
+        orchestrator.submit(ReportRequest.builder("report").idempotencyKey("first").build());
+    assertThat(claimHeldUp.await(60, TimeUnit.SECONDS)).isTrue();
+
+    JobId urgent = orchestrator.submit(ReportRequest.builder("report").priority(9).build());
+
+    assertThat(orchestrator.query(JobQuery.all().inStates(JobState.RUNNING)))
+        .extracting(JobSnapshot::id)
+        .containsExactly(first);
+    assertThat(orchestrator.get(urgent).state()).isEqualTo(JobState.REQUESTED);
+    claimMayGoOn.countDown();
+    assertThat(orchestrator.awaitCompletion(first, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
+    assertThat(orchestrator.awaitCompletion(urgent, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
+  }
+
+  /**
+   * A listener that throws an {@link Error} on a submit's event reaches the caller, but the worker
+   * reserved for the job is not lost: the job still runs, and so does the next one on the
+   * one-worker node.
+   */
+  @Test
+  void aListenerErrorOnASubmitLosesNeitherTheJobNorTheWorker() throws Exception {
+    AtomicBoolean failNext = new AtomicBoolean(true);
+    ReportOrchestrator orchestrator =
+        started(
+            b ->
+                b.workerCount(1)
+                    .register("report", context -> ReportResult.empty())
+                    .listener(
+                        transition -> {
+                          if (transition.to() == JobState.REQUESTED
+                              && failNext.compareAndSet(true, false)) {
+                            throw new AssertionError("a listener's own bug");
+                          }
+                        }));
+
+    assertThatThrownBy(() -> orchestrator.submit(ReportRequest.of("report")))
+        .isInstanceOf(AssertionError.class);
+    JobId next = orchestrator.submit(ReportRequest.of("report"));
+
+    assertThat(orchestrator.awaitCompletion(next, Duration.ofSeconds(60)).state())
+        .isEqualTo(JobState.COMPLETED);
+    eventually()
+        .until(() -> orchestrator.query(JobQuery.all().inStates(JobState.COMPLETED)).size() == 2);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -200,27 +200,31 @@ public final class Engine {
    */
   private JobId submitAndStart(NewJob job, NodeRuntime running, Instant now) {
     List<JobId> ids = List.of(job.id());
-    Optional<StoredJob> claimed;
-    listeners.announcing(ids);
+    StoredJob claimed = null;
     try {
       try {
-        claimed = repository.insertAndClaim(job, running.claimOnInsert(now));
-      } catch (RuntimeException | Error e) {
-        // A write that threw may still have committed with the job claimed: its lease then runs
-        // out unrenewed and a rescue requeues it, as for a claim whose answer was lost.
-        running.cancelReservation();
-        throw e;
+        listeners.announcing(ids);
+        claimed = repository.insertAndClaim(job, running.claimOnInsert(now)).orElse(null);
+      } finally {
+        if (claimed == null) {
+          // Stored queued, or the write threw. A write that threw may still have committed with
+          // the job claimed: its lease then runs out unrenewed and a rescue requeues it, as for a
+          // claim whose answer was lost.
+          running.cancelReservation();
+        }
       }
-      if (claimed.isEmpty()) {
-        running.cancelReservation();
-        // stored queued: the scheduler claims it, and that claim's event waits for this submit's
+      if (claimed == null) {
+        // the scheduler claims it, and that claim's event waits for this submit's
         wakeScheduler();
       }
       announceStored(List.of(job), List.of(new InsertResult(job.id(), true)), now);
     } finally {
       listeners.announced(ids);
+      // whatever the announcement threw, a claimed job goes to the worker reserved for it
+      if (claimed != null) {
+        running.startReserved(claimed, now);
+      }
     }
-    claimed.ifPresent(started -> running.startReserved(started, now));
     return job.id();
   }
 

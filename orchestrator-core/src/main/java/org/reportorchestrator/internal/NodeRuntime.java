@@ -171,7 +171,14 @@ final class NodeRuntime {
    * the job back instead.
    */
   void startReserved(StoredJob job, Instant claimedAt) {
-    scheduler.announceClaimed(job, claimedAt);
+    try {
+      scheduler.announceClaimed(job, claimedAt);
+    } finally {
+      handOver(job);
+    }
+  }
+
+  private void handOver(StoredJob job) {
     try {
       pool.runReserved(job);
     } catch (RuntimeException rejected) {

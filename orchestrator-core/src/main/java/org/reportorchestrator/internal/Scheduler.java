@@ -200,8 +200,7 @@ final class Scheduler {
     // Before the pool is asked: a worker that frees a slot between its answer and this write would
     // otherwise see no backlog, wake nobody, and leave a due job for the next poll.
     backlog = true;
-    int room = pool.jobsToClaim(averageClaimNanos);
-    if (room <= 0 || !running) {
+    if (!running) {
       return false;
     }
     long startNanos = System.nanoTime();
@@ -211,9 +210,20 @@ final class Scheduler {
       backlog = false;
       return false;
     }
+    // The room is held from before the claim until its jobs reach the pool, so that a submit on
+    // this node cannot reserve a worker this claim counted as free and claim one job too many.
+    int room = pool.holdForClaim(averageClaimNanos);
+    if (room <= 0) {
+      return false;
+    }
+    List<StoredJob> claimed = List.of();
     int wanted = roundedDown(room);
-    // The lease runs from this instant, read just before the claim, never from an older one.
-    List<StoredJob> claimed = claim(settings.clock().instant(), wanted, types);
+    try {
+      // The lease runs from this instant, read just before the claim, never from an older one.
+      claimed = claim(settings.clock().instant(), wanted, types);
+    } finally {
+      pool.giveBack(room - claimed.size());
+    }
     long tookNanos = System.nanoTime() - startNanos;
     restLimitedTypesWithoutJobs(types, claimed, startNanos);
     averageClaimNanos =
@@ -222,9 +232,9 @@ final class Scheduler {
             : averageClaimNanos + (tookNanos - averageClaimNanos) / 8;
     for (StoredJob job : claimed) {
       if (running) {
-        pool.run(job);
+        pool.runClaimed(job);
       } else {
-        pool.release(job);
+        pool.releaseClaimed(job);
       }
     }
     backlog = claimed.size() == wanted;

@@ -107,9 +107,40 @@ final class WorkerPool {
    * so that a slow store slows claiming instead of growing a backlog here.
    */
   int jobsToClaim(long claimNanos) {
+    return roomFor(busy.get(), claimNanos);
+  }
+
+  /**
+   * Takes the slots of {@link #jobsToClaim} for a claim about to be made, in one compare-and-set on
+   * the held slots, so that no submit reserves one of them while the claim is on its way. Each
+   * claimed job then goes to {@link #runClaimed} or {@link #releaseClaimed}, and the slots left
+   * over to {@link #giveBack}.
+   *
+   * @return how many slots were taken, 0 if there is no room
+   */
+  int holdForClaim(long claimNanos) {
+    while (true) {
+      int held = busy.get();
+      int room = roomFor(held, claimNanos);
+      if (room <= 0) {
+        return 0;
+      }
+      if (busy.compareAndSet(held, held + room)) {
+        return room;
+      }
+    }
+  }
+
+  /** Frees slots that {@link #holdForClaim} took and the claim did not fill. */
+  void giveBack(int slots) {
+    if (slots > 0) {
+      busy.addAndGet(-slots);
+    }
+  }
+
+  private int roomFor(int held, long claimNanos) {
     int workers = settings.workerCount();
     int queue = queueLength(workers, averageRunNanos.get(), claimNanos);
-    int held = busy.get();
     int overflow =
         Math.max(0, unwritten.get() - Math.max(TransitionWriter.MAX_BATCH, workers + queue));
     int room = workers + queue - held - overflow;
@@ -222,9 +253,20 @@ final class WorkerPool {
     }
   }
 
+  /** Runs a claimed job on a slot of its own, beyond the room the pool offered if need be. */
   void run(StoredJob job) {
     busy.incrementAndGet();
     runHeld(job);
+  }
+
+  /** Runs a job claimed on a slot that {@link #holdForClaim} took. */
+  void runClaimed(StoredJob job) {
+    runHeld(job);
+  }
+
+  /** Gives back a job claimed on a slot that {@link #holdForClaim} took: the node is stopping. */
+  void releaseClaimed(StoredJob job) {
+    releaseHeld(job);
   }
 
   /** Runs a job whose slot is counted in {@link #busy} already. */
@@ -233,19 +275,13 @@ final class WorkerPool {
     Execution execution = begin(job);
     try {
       executor.execute(() -> runAttempt(execution, registration));
-    } catch (RuntimeException rejected) {
+    } catch (RuntimeException | Error rejected) {
       busy.decrementAndGet();
       if (execution.settle()) {
         track(execution, recorder.released(execution));
       }
       throw rejected;
     }
-  }
-
-  /** Gives back a job claimed too late to run: the pool is shutting down. */
-  void release(StoredJob job) {
-    busy.incrementAndGet();
-    releaseHeld(job);
   }
 
   private void releaseHeld(StoredJob job) {

@@ -857,6 +857,22 @@ public abstract class JobRepositoryContract {
   }
 
   @Test
+  void aDueJobOfAnotherTypeAtAHigherPriorityKeepsAJobQueued() {
+    NewJob waiting = job().type("stock").priority(8).build();
+    repository.insert(List.of(waiting));
+    NewJob submitted = job().priority(3).createdAt(T0.plusSeconds(1)).build();
+
+    Optional<StoredJob> started =
+        repository.insertAndClaim(submitted, claimRequest(NODE_A, T0.plusSeconds(1)));
+
+    assertThat(started).isEmpty();
+    assertThat(find(submitted.id()).state()).isEqualTo(JobState.REQUESTED);
+    assertThat(claim(NODE_A, 2, T0.plusSeconds(2)))
+        .extracting(StoredJob::id)
+        .containsExactly(waiting.id(), submitted.id());
+  }
+
+  @Test
   void onlyADueJobThatAClaimOfTheNodeWouldTakeFirstKeepsAJobQueued() {
     repository.insert(
         List.of(

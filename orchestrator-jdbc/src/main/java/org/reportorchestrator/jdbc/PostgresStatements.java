@@ -102,10 +102,11 @@ final class PostgresStatements extends Statements {
     // for such a job walks the priority levels at or above the new job's, per type, from the top,
     // one probe of the due index each, as the claim does; a mass of jobs due later at a higher
     // priority is never read. A job stored claimed notifies no one: no other node could take it.
+    // MATERIALIZED: inlined, the look would run once per column that asks whether it found a job.
     String queued = "CASE WHEN ahead.queued THEN ";
     insertAndClaim =
         priorityLevels("l.priority >= :priority")
-            + ", ahead AS (SELECT EXISTS (SELECT 1 FROM levels AS l WHERE l.priority >= :priority"
+            + ", ahead AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM levels AS l WHERE l.priority >= :priority"
             + " AND EXISTS (SELECT 1 FROM "
             + jobs
             + " AS q WHERE q.state = 'REQUESTED' AND q.report_type = l.report_type"

@@ -65,6 +65,20 @@ class PostgresEventFeedTest {
   }
 
   @Test
+  void aJobClaimedAsItIsStoredNotifiesNobodyAndOneStoredQueuedItsType() {
+    ClaimRequest node = new ClaimRequest("node", Set.of("a"), 1, NOW, NOW.plusSeconds(60));
+
+    assertThat(store.insertAndClaim(job("a"), node)).isPresent();
+    assertThat(eventsUntilMarker()).isEmpty();
+
+    store.insert(List.of(job("a")));
+    assertThat(eventsUntilMarker()).containsExactly(new JobEvent.Submitted("a"));
+    // a due job of the node's type waits: the next submit is stored queued, and says so
+    assertThat(store.insertAndClaim(job("a"), node)).isEmpty();
+    assertThat(eventsUntilMarker()).containsExactly(new JobEvent.Submitted("a"));
+  }
+
+  @Test
   void aCancellationRequestOfARunningJobNotifiesItsIdAndOfAQueuedOneNothing() {
     NewJob queued = job("a");
     store.insert(List.of(queued));
