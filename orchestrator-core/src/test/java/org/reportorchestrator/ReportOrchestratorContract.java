@@ -194,19 +194,15 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
     CountDownLatch claimHeldUp = new CountDownLatch(1);
     CountDownLatch claimMayGoOn = gate();
     ReportOrchestrator orchestrator =
-        started(
-            b ->
-                b.workerCount(1)
-                    .register("report", context -> ReportResult.empty())
-                    .listener(
-                        transition -> {
-                          if (transition.to() == JobState.RUNNING
-                              && Thread.currentThread().getName().equals("orchestrator-scheduler")
-                              && claimHeldUp.getCount() > 0) {
-                            claimHeldUp.countDown();
-                            awaitQuietly(claimMayGoOn);
-                          }
-                        }));
+        startedWithOneWorker(
+            transition -> {
+              if (transition.to() == JobState.RUNNING
+                  && Thread.currentThread().getName().equals("orchestrator-scheduler")
+                  && claimHeldUp.getCount() > 0) {
+                claimHeldUp.countDown();
+                awaitQuietly(claimMayGoOn);
+              }
+            });
     // a keyed submit is always claimed by the scheduler
     JobId first =
         orchestrator.submit(ReportRequest.builder("report").idempotencyKey("first").build());
@@ -234,17 +230,12 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
   void aListenerErrorOnASubmitLosesNeitherTheJobNorTheWorker() throws Exception {
     AtomicBoolean failNext = new AtomicBoolean(true);
     ReportOrchestrator orchestrator =
-        started(
-            b ->
-                b.workerCount(1)
-                    .register("report", context -> ReportResult.empty())
-                    .listener(
-                        transition -> {
-                          if (transition.to() == JobState.REQUESTED
-                              && failNext.compareAndSet(true, false)) {
-                            throw new AssertionError("a listener's own bug");
-                          }
-                        }));
+        startedWithOneWorker(
+            transition -> {
+              if (transition.to() == JobState.REQUESTED && failNext.compareAndSet(true, false)) {
+                throw new AssertionError("a listener's own bug");
+              }
+            });
 
     assertThatThrownBy(() -> orchestrator.submit(ReportRequest.of("report")))
         .isInstanceOf(AssertionError.class);
@@ -254,6 +245,15 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
         .isEqualTo(JobState.COMPLETED);
     eventually()
         .until(() -> orchestrator.query(JobQuery.all().inStates(JobState.COMPLETED)).size() == 2);
+  }
+
+  /** A started node with one worker, a no-op report type and {@code listener}. */
+  private ReportOrchestrator startedWithOneWorker(JobListener listener) {
+    return started(
+        b ->
+            b.workerCount(1)
+                .register("report", context -> ReportResult.empty())
+                .listener(listener));
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
