@@ -165,6 +165,40 @@ public final class InMemoryJobRepository implements JobRepository, ScheduleRepos
         });
   }
 
+  @Override
+  public Optional<StoredJob> insertAndClaim(NewJob job, ClaimRequest request) {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(request, "request");
+    return locked(
+        () -> {
+          promoteDue(request.now());
+          boolean dueAhead = dueAhead(job.priority(), request);
+          InsertResult inserted = insert(List.of(job)).get(0);
+          if (dueAhead || !inserted.created()) {
+            return Optional.empty();
+          }
+          return Optional.of(claimRow(Objects.requireNonNull(jobs.get(job.id())), request));
+        });
+  }
+
+  /**
+   * Whether a job of the request's types is due with at least {@code priority}: each type's due set
+   * is in claim order, so the look ends at its first job below that priority.
+   */
+  private boolean dueAhead(int priority, ClaimRequest request) {
+    for (String type : request.reportTypes()) {
+      for (JobRow row : dueByType.getOrDefault(type, EMPTY)) {
+        if (row.priority < priority) {
+          break;
+        }
+        if (!row.runAt.isAfter(request.now())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Moves the queued jobs due at {@code now} into the due sets that claims read. */
   private void promoteDue(Instant now) {
     while (!scheduled.isEmpty() && !scheduled.first().runAt.isAfter(now)) {

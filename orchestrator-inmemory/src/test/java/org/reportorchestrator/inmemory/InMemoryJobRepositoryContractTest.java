@@ -9,4 +9,9 @@ class InMemoryJobRepositoryContractTest extends JobRepositoryContract {
   protected JobRepository newRepository() {
     return new InMemoryJobRepository();
   }
+
+  @Override
+  protected boolean claimsOnInsert() {
+    return true;
+  }
 }

@@ -9,4 +9,9 @@ class InMemoryReportOrchestratorTest extends ReportOrchestratorContract {
   protected JobRepository newRepository() {
     return new InMemoryJobRepository();
   }
+
+  @Override
+  protected boolean claimsOnInsert() {
+    return true;
+  }
 }
