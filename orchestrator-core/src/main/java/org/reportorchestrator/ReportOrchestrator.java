@@ -66,6 +66,11 @@ public final class ReportOrchestrator implements AutoCloseable {
    * Stores a job and returns its id; once this returns the job is durable (as durable as the
    * store). With an idempotency key that is already stored, returns the earlier job's id.
    *
+   * <p>On a started node with a free worker, a job without an idempotency key that is due now may
+   * be claimed by this node in the same write that stores it (where the store can) and handed to
+   * that worker before this returns: it may be running, or even finished, by then. A job claimed so
+   * was never queued, so other nodes are not told of it.
+   *
    * @throws UnknownReportTypeException if no task is registered for the request's type
    * @throws ReportParameterException if the request lacks a parameter its type requires ({@link
    *     TaskOptions#withRequiredParameters(String...)}); nothing is stored
