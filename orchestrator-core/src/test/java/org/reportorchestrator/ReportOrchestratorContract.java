@@ -97,30 +97,19 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
   @Test
   void aSubmitWithAnIdempotencyKeyIsClaimedByTheScheduler() throws Exception {
     List<String> claimedOn = new CopyOnWriteArrayList<>();
-    ReportOrchestrator orchestrator = startedHearing(new CopyOnWriteArrayList<>(), claimedOn);
+    ReportOrchestrator orchestrator =
+        startedWithOneWorker(
+            transition -> {
+              if (transition.to() == JobState.RUNNING) {
+                claimedOn.add(Thread.currentThread().getName());
+              }
+            });
 
     JobId id =
         orchestrator.submit(ReportRequest.builder("report").idempotencyKey("order-7").build());
     orchestrator.awaitCompletion(id, Duration.ofSeconds(60));
 
     assertThat(claimedOn).containsExactly("orchestrator-scheduler");
-  }
-
-  /**
-   * A started node with one no-op report type whose listener records each transition's target state
-   * in {@code heard} and, for each claim, the name of the thread that announced it.
-   */
-  private ReportOrchestrator startedHearing(List<JobState> heard, List<String> claimedOn) {
-    return started(
-        b ->
-            b.register("report", context -> ReportResult.empty())
-                .listener(
-                    transition -> {
-                      heard.add(transition.to());
-                      if (transition.to() == JobState.RUNNING) {
-                        claimedOn.add(Thread.currentThread().getName());
-                      }
-                    }));
   }
 
   /**
@@ -297,9 +286,7 @@ public abstract class ReportOrchestratorContract extends OrchestratorFixture {
       submitter.join(60_000);
     }
 
-    ReportOrchestrator reader =
-        unstarted(b -> b.register("report", context -> ReportResult.empty()));
-    assertThat(reader.query(JobQuery.all().inStates(JobState.RUNNING))).isEmpty();
+    assertThat(repository.query(JobQuery.all().inStates(JobState.RUNNING))).isEmpty();
   }
 
   private static Thread startThread(Runnable body) {

@@ -212,9 +212,9 @@ final class WorkerPool {
   void runReserved(StoredJob job) {
     try {
       if (stopping) {
-        releaseHeld(job);
+        releaseClaimed(job);
       } else {
-        runHeld(job);
+        runClaimed(job);
       }
     } finally {
       settleReservation();
@@ -256,21 +256,14 @@ final class WorkerPool {
   /** Runs a claimed job on a slot of its own, beyond the room the pool offered if need be. */
   void run(StoredJob job) {
     busy.incrementAndGet();
-    runHeld(job);
+    runClaimed(job);
   }
 
-  /** Runs a job claimed on a slot that {@link #holdForClaim} took. */
+  /**
+   * Runs a claimed job whose slot is counted in {@link #busy} already: taken by {@link
+   * #holdForClaim} or by a reservation.
+   */
   void runClaimed(StoredJob job) {
-    runHeld(job);
-  }
-
-  /** Gives back a job claimed on a slot that {@link #holdForClaim} took: the node is stopping. */
-  void releaseClaimed(StoredJob job) {
-    releaseHeld(job);
-  }
-
-  /** Runs a job whose slot is counted in {@link #busy} already. */
-  private void runHeld(StoredJob job) {
     Settings.Registration registration = settings.tasks().get(job.reportType());
     Execution execution = begin(job);
     try {
@@ -284,7 +277,8 @@ final class WorkerPool {
     }
   }
 
-  private void releaseHeld(StoredJob job) {
+  /** Gives back a claimed job whose slot is counted in {@link #busy}: the node is stopping. */
+  void releaseClaimed(StoredJob job) {
     Execution execution = begin(job);
     busy.decrementAndGet();
     if (execution.settle()) {
